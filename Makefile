@@ -1,0 +1,59 @@
+# Routine tasks. `make demo` and `make test` are the two commands of the README's quick start.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DEMO_DB ?= sqlite:///var/demo.db
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: setup demo serve test lint format typecheck unit integration system-deps clean
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -r requirements.lock
+	$(BIN)/python -m pip install -q --no-deps -e .
+	touch $@
+
+## The product on its embedded default (SQLite) with the demo portfolio.
+demo: setup
+	VALUEGATE_DATABASE_URL=$(DEMO_DB) $(BIN)/valuegate demo --reset
+	VALUEGATE_DATABASE_URL=$(DEMO_DB) $(BIN)/valuegate serve --host $(HOST) --port $(PORT)
+
+serve: setup
+	$(BIN)/valuegate db upgrade
+	$(BIN)/valuegate serve --host $(HOST) --port $(PORT)
+
+## Everything CI checks: lint, types and the whole suite on SQLite and PostgreSQL.
+test: setup system-deps lint typecheck
+	$(BIN)/pytest -q
+
+lint: setup
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+
+format: setup
+	$(BIN)/ruff format src tests
+	$(BIN)/ruff check --fix src tests
+
+typecheck: setup
+	$(BIN)/mypy
+
+unit: setup
+	$(BIN)/pytest -q tests/unit
+
+integration: setup system-deps
+	$(BIN)/pytest -q tests/integration
+
+## PostgreSQL server binaries for the throwaway test cluster.
+system-deps:
+	@if ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then \
+		echo "Installing PostgreSQL server binaries for the tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; \
+	fi
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

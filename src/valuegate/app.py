@@ -1,0 +1,91 @@
+"""The FastAPI application: wiring of routers, errors as problem+json, request ids."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable
+from datetime import date
+
+from fastapi import FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy.orm.exc import StaleDataError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from valuegate.audit.service import current_request_id
+from valuegate.config import Settings, load_settings
+from valuegate.db import Database
+from valuegate.errors import DomainError
+
+PROBLEM = "application/problem+json"
+
+
+def problem(status: int, title: str, detail: str, **extra: object) -> JSONResponse:
+    body = {"type": "about:blank", "title": title, "status": status, "detail": detail, **extra}
+    return JSONResponse(body, status_code=status, media_type=PROBLEM)
+
+
+def create_app(settings: Settings | None = None, *, db: Database | None = None, today: date | None = None) -> FastAPI:
+    settings = settings or load_settings()
+    app = FastAPI(title="Valuegate", version="0.1.0", description="Carry IT initiatives from plan to proven value.")
+    app.state.settings = settings
+    app.state.db = db or Database(settings.database_url)
+    app.state.today = today
+
+    @app.middleware("http")
+    async def request_id(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        rid = request.headers.get("x-request-id") or uuid.uuid4().hex
+        token = current_request_id.set(rid[:64])
+        try:
+            response = await call_next(request)
+        finally:
+            current_request_id.reset(token)
+        response.headers["X-Request-ID"] = rid[:64]
+        return response
+
+    @app.exception_handler(DomainError)
+    async def domain_error(_request: Request, exc: DomainError) -> JSONResponse:
+        return JSONResponse(exc.problem(), status_code=exc.status, media_type=PROBLEM)
+
+    @app.exception_handler(StaleDataError)
+    async def stale(_request: Request, _exc: StaleDataError) -> JSONResponse:
+        return problem(409, "Stale version", "Someone else changed this at the same time; reload and try again.")
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [
+            {"at": ".".join(str(p) for p in e.get("loc", ()) if p != "body"), "problem": e.get("msg", "")}
+            for e in exc.errors()
+        ]
+        detail = "; ".join(f"{e['at']}: {e['problem']}" for e in errors) or "The request is not valid."
+        return problem(422, "Invalid input", detail, errors=errors)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        titles = {404: "Not found", 405: "Method not allowed", 401: "Not signed in"}
+        return problem(exc.status_code, titles.get(exc.status_code, "Error"), str(exc.detail))
+
+    from valuegate.audit.api import router as audit_router
+    from valuegate.auth.api import router as auth_router
+    from valuegate.decisions.api import router as decisions_router
+    from valuegate.dependencies.api import router as dependencies_router
+    from valuegate.gates.api import router as gates_router
+    from valuegate.portfolio.api import router as portfolio_router
+    from valuegate.rollups.api import router as rollups_router
+
+    for router in (
+        auth_router,
+        portfolio_router,
+        gates_router,
+        dependencies_router,
+        decisions_router,
+        rollups_router,
+        audit_router,
+    ):
+        app.include_router(router, prefix="/api")
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    return app

@@ -1,0 +1,93 @@
+"""HTTP adapter for the audit trail: the log, chain verification and the evidence export of a measure."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Query, Response
+from sqlalchemy import select
+
+from valuegate.audit import service
+from valuegate.audit.models import AuditEvent
+from valuegate.auth.policy import require
+from valuegate.deps import ActorDep, SessionDep
+from valuegate.finance.service import value_history
+from valuegate.portfolio.service import get_measure
+
+router = APIRouter(tags=["audit"])
+
+
+@router.get("/audit/events")
+def events(
+    actor: ActorDep,
+    session: SessionDep,
+    entity_type: str | None = None,
+    measure_id: int | None = None,
+    actor_id: int | None = None,
+    action: str | None = None,
+    limit: int = Query(100, ge=1, le=1000),
+    before_id: int | None = None,
+) -> list[dict[str, Any]]:
+    require(session, actor, "audit.read", what="the audit trail")
+    q = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(limit)
+    for col, value in (
+        (AuditEvent.entity_type, entity_type),
+        (AuditEvent.measure_id, measure_id),
+        (AuditEvent.actor_id, actor_id),
+        (AuditEvent.action, action),
+    ):
+        if value is not None:
+            q = q.where(col == value)
+    if before_id is not None:
+        q = q.where(AuditEvent.id < before_id)
+    return [
+        {
+            "id": e.id,
+            "occurred_at": e.occurred_at.isoformat(),
+            "actor_id": e.actor_id,
+            "action": e.action,
+            "entity_type": e.entity_type,
+            "entity_id": e.entity_id,
+            "measure_id": e.measure_id,
+            "before": e.before,
+            "after": e.after,
+            "reason": e.reason,
+            "request_id": e.request_id,
+            "hash": e.hash,
+        }
+        for e in session.scalars(q)
+    ]
+
+
+@router.get("/audit/verify")
+def verify(actor: ActorDep, session: SessionDep) -> dict[str, Any]:
+    require(session, actor, "audit.verify", what="the audit trail")
+    result = service.verify_chain(session)
+    brk = result.first_break
+    return {
+        "ok": result.ok,
+        "checked": result.checked,
+        "first_bad_event": brk.event_id if brk else None,
+        "problem": brk.problem if brk else None,
+    }
+
+
+@router.get("/measures/{measure_id}/evidence", response_model=None)
+def evidence(
+    measure_id: int, actor: ActorDep, session: SessionDep, format: str = Query("json", pattern="^(json|csv)$")
+) -> Response | dict[str, Any]:
+    node, _m = get_measure(session, measure_id)
+    require(session, actor, "audit.read", node)
+    events = service.events_for_measure(session, measure_id)
+    if format == "csv":
+        return Response(
+            service.events_as_csv(events),
+            media_type="text/csv",
+            headers={"Content-Disposition": f'attachment; filename="measure-{measure_id}-evidence.csv"'},
+        )
+    return {
+        "measure_id": measure_id,
+        "name": node.name,
+        "events": events,
+        "figures": value_history(session, measure_id),
+    }

@@ -1,0 +1,118 @@
+"""HTTP adapter for people, logins, tokens, grants and delegations."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
+
+from valuegate.auth import service
+from valuegate.auth.models import Person
+from valuegate.auth.policy import actor_for
+from valuegate.deps import ActorDep, SessionDep
+
+router = APIRouter(tags=["people"])
+
+
+class TokenRequest(BaseModel):
+    login: str
+    password: str
+    name: str = "api"
+
+
+class PersonIn(BaseModel):
+    name: str = Field(min_length=1, max_length=200)
+    email: str | None = None
+    title: str | None = None
+    org_unit_id: int | None = None
+    global_role: str | None = None
+    login: str | None = None
+    password: str | None = None
+
+
+class PersonPatch(BaseModel):
+    version: int
+    name: str | None = None
+    email: str | None = None
+    title: str | None = None
+    global_role: str | None = None
+    clear_global_role: bool = False
+    active: bool | None = None
+    org_unit_id: int | None = None
+
+
+class GrantIn(BaseModel):
+    person_id: int
+    node_id: int
+    role: str
+
+
+class DelegationIn(BaseModel):
+    delegator_id: int
+    deputy_id: int
+    starts_on: date
+    ends_on: date
+    reason: str | None = None
+
+
+@router.post("/auth/token", status_code=201)
+def login_for_token(body: TokenRequest, session: SessionDep) -> dict[str, Any]:
+    person = service.authenticate(session, body.login, body.password)
+    token, plain = service.create_token(session, actor=actor_for(person), person_id=person.id, name=body.name)
+    return {"token": plain, "token_id": token.id, "person": service.person_view(person)}
+
+
+@router.get("/me")
+def me(actor: ActorDep, session: SessionDep) -> dict[str, Any]:
+    return service.person_view(service.get_person(session, actor.person_id or 0))
+
+
+@router.get("/people")
+def people(actor: ActorDep, session: SessionDep) -> list[dict[str, Any]]:
+    return [service.person_view(p) for p in service.list_people(session, actor=actor)]
+
+
+@router.post("/people", status_code=201)
+def create_person(body: PersonIn, actor: ActorDep, session: SessionDep) -> dict[str, Any]:
+    p: Person = service.create_person(session, actor=actor, **body.model_dump())
+    return service.person_view(p)
+
+
+@router.patch("/people/{person_id}")
+def update_person(person_id: int, body: PersonPatch, actor: ActorDep, session: SessionDep) -> dict[str, Any]:
+    data = body.model_dump(exclude_unset=True)
+    version = data.pop("version")
+    return service.person_view(
+        service.update_person(session, actor=actor, person_id=person_id, version=version, **data)
+    )
+
+
+@router.post("/people/{person_id}/tokens", status_code=201)
+def create_token(person_id: int, actor: ActorDep, session: SessionDep, name: str = "api") -> dict[str, Any]:
+    token, plain = service.create_token(session, actor=actor, person_id=person_id, name=name)
+    return {"token": plain, "token_id": token.id}
+
+
+@router.post("/grants", status_code=201)
+def grant(body: GrantIn, actor: ActorDep, session: SessionDep) -> dict[str, Any]:
+    g = service.grant(session, actor=actor, **body.model_dump())
+    return {"id": g.id, "person_id": g.person_id, "node_id": g.node_id, "role": g.role}
+
+
+@router.delete("/grants/{grant_id}", status_code=204)
+def revoke_grant(grant_id: int, actor: ActorDep, session: SessionDep) -> None:
+    service.revoke_grant(session, actor=actor, grant_id=grant_id)
+
+
+@router.post("/delegations", status_code=201)
+def delegate(body: DelegationIn, actor: ActorDep, session: SessionDep) -> dict[str, Any]:
+    d = service.create_delegation(session, actor=actor, **body.model_dump())
+    return {
+        "id": d.id,
+        "delegator_id": d.delegator_id,
+        "deputy_id": d.deputy_id,
+        "starts_on": d.starts_on.isoformat(),
+        "ends_on": d.ends_on.isoformat(),
+    }

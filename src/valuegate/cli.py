@@ -1,0 +1,193 @@
+"""The ``valuegate`` command line."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import typer
+
+from valuegate.config import load_settings
+from valuegate.context import bind
+from valuegate.db import Database
+
+app = typer.Typer(help="Valuegate: carry IT initiatives from plan to proven value.", no_args_is_help=True)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+audit_app = typer.Typer(help="The tamper-evident audit trail.", no_args_is_help=True)
+user_app = typer.Typer(help="People who log in.", no_args_is_help=True)
+token_app = typer.Typer(help="API tokens.", no_args_is_help=True)
+generate_app = typer.Typer(help="Generate data sets.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(audit_app, name="audit")
+app.add_typer(user_app, name="user")
+app.add_typer(token_app, name="token")
+app.add_typer(generate_app, name="generate")
+
+DbOption = typer.Option(None, "--database-url", envvar="VALUEGATE_DATABASE_URL", help="SQLAlchemy URL.")
+
+
+def _db(url: str | None) -> Database:
+    settings = load_settings(url)
+    return Database(settings.database_url)
+
+
+@db_app.command("upgrade")
+def db_upgrade(database_url: str | None = DbOption) -> None:
+    """Create or upgrade the schema to the latest version."""
+    from valuegate.gates.service import install_defaults
+    from valuegate.migrate import upgrade
+
+    db = _db(database_url)
+    upgrade(db)
+    with db.session(write=True) as session:
+        install_defaults(session)
+        session.commit()
+    typer.echo(f"Database is up to date ({db.dialect}).")
+
+
+@app.command()
+def demo(
+    database_url: str | None = DbOption, reset: bool = typer.Option(False, help="Delete the SQLite file first.")
+) -> None:
+    """Load the demo portfolio (an ITFM/TBM programme, an ITSM change programme, an ERP migration)."""
+    from valuegate.demo import load_demo
+
+    settings = load_settings(database_url)
+    if reset and settings.database_url.startswith("sqlite:///"):
+        path = Path(settings.database_url.removeprefix("sqlite:///"))
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+    db_upgrade(settings.database_url)
+    db = Database(settings.database_url)
+    with db.session(write=True) as session:
+        bind(session, settings)
+        logins = load_demo(session)
+    typer.echo("Demo data loaded. Demo logins (password for all: valuegate-demo):")
+    for login, role in logins:
+        typer.echo(f"  {login:<10} {role}")
+
+
+@app.command()
+def serve(database_url: str | None = DbOption, host: str = "127.0.0.1", port: int = 8000) -> None:
+    """Start the web server."""
+    import uvicorn
+
+    from valuegate.app import create_app
+
+    settings = load_settings(database_url)
+    typer.echo(f"Valuegate is running at http://{host}:{port}/  (API docs: http://{host}:{port}/docs)")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+
+
+@audit_app.command("verify")
+def audit_verify(database_url: str | None = DbOption) -> None:
+    """Check every link of the hash chain; exit 1 naming the first bad event."""
+    from valuegate.audit.service import verify_chain
+
+    db = _db(database_url)
+    with db.session() as session:
+        result = verify_chain(session)
+    if result.ok:
+        typer.echo(f"Audit trail intact: {result.checked} events verified.")
+        return
+    brk = result.first_break
+    assert brk is not None
+    typer.echo(
+        f"Audit trail BROKEN at event {brk.event_id}: {brk.problem} ({result.checked} events before it verified).",
+        err=True,
+    )
+    raise typer.Exit(1)
+
+
+@audit_app.command("export")
+def audit_export(
+    measure_id: int,
+    database_url: str | None = DbOption,
+    fmt: str = typer.Option("json", "--format", help="json or csv"),
+    output: Path | None = typer.Option(None, "--output", "-o"),
+) -> None:
+    """Export the evidence of one measure: its full decision and figure history."""
+    from valuegate.audit.service import events_as_csv, events_for_measure
+    from valuegate.finance.service import value_history
+    from valuegate.portfolio.service import get_measure
+
+    if fmt not in ("json", "csv"):
+        raise typer.BadParameter("use json or csv", param_hint="--format")
+    db = _db(database_url)
+    with db.session() as session:
+        node, _m = get_measure(session, measure_id)
+        events = events_for_measure(session, measure_id)
+        if fmt == "csv":
+            text = events_as_csv(events)
+        else:
+            text = json.dumps(
+                {
+                    "measure_id": measure_id,
+                    "name": node.name,
+                    "events": events,
+                    "figures": value_history(session, measure_id),
+                },
+                indent=2,
+            )
+    if output:
+        output.write_text(text, encoding="utf-8")
+        typer.echo(f"Wrote {len(events)} events to {output}.")
+    else:
+        sys.stdout.write(text)
+
+
+@user_app.command("create")
+def user_create(
+    login: str,
+    name: str = typer.Option(..., help="Full name"),
+    role: str | None = typer.Option(None, help="admin, pmo, finance, auditor or viewer"),
+    email: str | None = None,
+    database_url: str | None = DbOption,
+    password: str = typer.Option(..., prompt=True, hide_input=True, confirmation_prompt=True),
+) -> None:
+    """Create a person who can log in."""
+    from valuegate.auth.policy import SYSTEM
+    from valuegate.auth.service import create_person
+
+    db = _db(database_url)
+    with db.session(write=True) as session:
+        p = create_person(
+            session, actor=SYSTEM, name=name, email=email, global_role=role, login=login, password=password
+        )
+    typer.echo(f"Created {p.name} (id {p.id}, login {login}).")
+
+
+@token_app.command("create")
+def token_create(login: str, name: str = "cli", database_url: str | None = DbOption) -> None:
+    """Create an API token for a login; it is shown once."""
+    from sqlalchemy import select
+
+    from valuegate.auth.models import Person
+    from valuegate.auth.policy import SYSTEM
+    from valuegate.auth.service import create_token
+
+    db = _db(database_url)
+    with db.session(write=True) as session:
+        person = session.scalar(select(Person).where(Person.login == login))
+        if person is None:
+            typer.echo(f"No login {login!r}.", err=True)
+            raise typer.Exit(2)
+        _t, plain = create_token(session, actor=SYSTEM, person_id=person.id, name=name)
+    typer.echo(plain)
+
+
+def main() -> None:
+    from valuegate.errors import DomainError
+
+    try:
+        app()
+    except DomainError as exc:
+        typer.echo(f"Error: {exc.detail}", err=True)
+        for e in exc.errors:
+            typer.echo(f"  - {e}", err=True)
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,57 @@
+"""Runtime configuration, read from environment variables (``VALUEGATE_*``) and CLI flags."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DEFAULT_SQLITE_PATH = Path("var") / "valuegate.db"
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise SystemExit(f"{name} must be a whole number, got {raw!r}") from exc
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    # First month of the fiscal year (1 = January).
+    fiscal_year_start_month: int = 1
+    # Value status thresholds, in percent of the baseline.
+    value_green_percent: int = 100
+    value_amber_percent: int = 80
+    # Global roles that may enter actuals besides the measure's own controller.
+    actuals_roles: tuple[str, ...] = ("finance",)
+    # Days after which an owner who has not updated a measure is "silent".
+    update_cadence_days: int = 30
+    # Days of look-ahead for "at risk": a milestone whose forecast passes its due date.
+    reporting_currency: str = "EUR"
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+def default_database_url() -> str:
+    return f"sqlite:///{DEFAULT_SQLITE_PATH}"
+
+
+def load_settings(database_url: str | None = None) -> Settings:
+    url = database_url or os.environ.get("VALUEGATE_DATABASE_URL") or default_database_url()
+    fy = _int("VALUEGATE_FISCAL_YEAR_START_MONTH", 1)
+    if not 1 <= fy <= 12:
+        raise SystemExit("VALUEGATE_FISCAL_YEAR_START_MONTH must be between 1 and 12")
+    roles = tuple(r.strip() for r in os.environ.get("VALUEGATE_ACTUALS_ROLES", "finance").split(",") if r.strip())
+    return Settings(
+        database_url=url,
+        fiscal_year_start_month=fy,
+        value_green_percent=_int("VALUEGATE_VALUE_GREEN_PERCENT", 100),
+        value_amber_percent=_int("VALUEGATE_VALUE_AMBER_PERCENT", 80),
+        actuals_roles=roles,
+        update_cadence_days=_int("VALUEGATE_UPDATE_CADENCE_DAYS", 30),
+        reporting_currency=os.environ.get("VALUEGATE_CURRENCY", "EUR"),
+    )

@@ -1,0 +1,171 @@
+"""Steering meetings: attendees, an agenda from pending requests, decisions that settle them."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from valuegate.audit import service as audit
+from valuegate.auth.policy import Actor, require
+from valuegate.decisions.models import Decision, Meeting, MeetingAttendee
+from valuegate.errors import InvalidInput, NotFound
+from valuegate.gates import service as gates
+from valuegate.gates.models import GateRequest
+from valuegate.portfolio.models import Node
+from valuegate.portfolio.service import get_node
+
+OUTCOMES = ("approve", "reject", "defer", "note")
+
+
+def meeting_view(m: Meeting) -> dict[str, Any]:
+    return {
+        "id": m.id,
+        "title": m.title,
+        "node_id": m.node_id,
+        "held_on": m.held_on.isoformat(),
+        "chair_id": m.chair_id,
+        "notes": m.notes,
+        "version": m.version,
+    }
+
+
+def get_meeting(session: Session, meeting_id: int) -> Meeting:
+    m = session.get(Meeting, meeting_id)
+    if m is None:
+        raise NotFound(f"There is no meeting with id {meeting_id}.")
+    return m
+
+
+def create_meeting(
+    session: Session,
+    *,
+    actor: Actor,
+    title: str,
+    held_on: date,
+    node_id: int | None = None,
+    chair_id: int | None = None,
+    attendee_ids: list[int] | None = None,
+) -> Meeting:
+    node = get_node(session, node_id) if node_id is not None else None
+    require(session, actor, "meeting.manage", node, what="steering meetings")
+    if not title.strip():
+        raise InvalidInput("A meeting needs a title.")
+    m = Meeting(title=title.strip(), held_on=held_on, node_id=node_id, chair_id=chair_id, created_by=actor.person_id)
+    session.add(m)
+    session.flush()
+    from valuegate.auth.service import get_person
+
+    for pid in sorted(set(attendee_ids or [])):
+        get_person(session, pid)
+        session.add(MeetingAttendee(meeting_id=m.id, person_id=pid))
+    audit.record(
+        session,
+        actor_id=actor.person_id,
+        action="meeting.create",
+        entity_type="meeting",
+        entity_id=m.id,
+        after={**meeting_view(m), "attendees": sorted(set(attendee_ids or []))},
+    )
+    session.commit()
+    return m
+
+
+def agenda(session: Session, meeting: Meeting) -> list[dict[str, Any]]:
+    """Pending gate requests in the meeting's scope: the agenda builds itself."""
+    q = (
+        select(GateRequest, Node.name)
+        .join(Node, Node.id == GateRequest.measure_id)
+        .where(GateRequest.status == "pending")
+    )
+    if meeting.node_id is not None:
+        scope = session.get(Node, meeting.node_id)
+        assert scope is not None
+        q = q.where(Node.path.startswith(scope.path))
+    return [{**gates.request_view(r), "measure_name": name} for r, name in session.execute(q.order_by(GateRequest.id))]
+
+
+def record_decision(
+    session: Session,
+    *,
+    actor: Actor,
+    meeting_id: int,
+    gate_request_id: int | None,
+    outcome: str,
+    text: str,
+    defer_until: date | None = None,
+) -> Decision:
+    """Record a decision in a meeting; for a gate request, the approver's answer is given through the engine."""
+    meeting = get_meeting(session, meeting_id)
+    if outcome not in OUTCOMES:
+        raise InvalidInput(f"Unknown outcome {outcome!r}; use one of {', '.join(OUTCOMES)}.")
+    if not text or not text.strip():
+        raise InvalidInput("A decision needs its wording.")
+    measure_id = None
+    if gate_request_id is not None:
+        req = gates.get_request(session, gate_request_id)
+        measure_id = req.measure_id
+        if outcome == "approve":
+            gates.approve(session, actor=actor, request_id=req.id, comment=text, meeting_id=meeting.id)
+        elif outcome == "reject":
+            gates.reject(session, actor=actor, request_id=req.id, comment=text, meeting_id=meeting.id)
+        elif outcome == "defer":
+            if defer_until is None:
+                raise InvalidInput("A deferral needs a new date.")
+            gates.defer(session, actor=actor, request_id=req.id, until=defer_until, reason=text, meeting_id=meeting.id)
+    else:
+        require(
+            session,
+            actor,
+            "meeting.manage",
+            session.get(Node, meeting.node_id) if meeting.node_id else None,
+            what="steering meetings",
+        )
+        if outcome != "note":
+            raise InvalidInput("Without a gate request, a decision can only be noted.")
+    d = Decision(
+        meeting_id=meeting.id,
+        gate_request_id=gate_request_id,
+        measure_id=measure_id,
+        outcome=outcome,
+        text=text.strip(),
+        recorded_by=actor.person_id,
+    )
+    session.add(d)
+    session.flush()
+    audit.record(
+        session,
+        actor_id=actor.person_id,
+        action="decision.record",
+        entity_type="decision",
+        entity_id=d.id,
+        measure_id=measure_id,
+        after={
+            "meeting_id": meeting.id,
+            "gate_request_id": gate_request_id,
+            "outcome": outcome,
+            "text": d.text,
+        },
+    )
+    session.commit()
+    return d
+
+
+def minutes(session: Session, meeting_id: int) -> dict[str, Any]:
+    m = get_meeting(session, meeting_id)
+    attendees = list(session.scalars(select(MeetingAttendee.person_id).where(MeetingAttendee.meeting_id == m.id)))
+    decisions = [
+        {
+            "id": d.id,
+            "gate_request_id": d.gate_request_id,
+            "measure_id": d.measure_id,
+            "outcome": d.outcome,
+            "text": d.text,
+            "recorded_by": d.recorded_by,
+            "recorded_at": d.recorded_at.isoformat(),
+        }
+        for d in session.scalars(select(Decision).where(Decision.meeting_id == m.id).order_by(Decision.id))
+    ]
+    return {**meeting_view(m), "attendees": attendees, "decisions": decisions, "agenda": agenda(session, m)}

@@ -1,0 +1,37 @@
+"""Request-scoped dependencies shared by every API router: the session and the acting person."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from valuegate.auth.policy import Actor, actor_for
+from valuegate.auth.service import person_for_token
+from valuegate.context import bind
+from valuegate.errors import Unauthenticated
+
+WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    db = request.app.state.db
+    with db.session(write=request.method in WRITE_METHODS) as session:
+        bind(session, request.app.state.settings, request.app.state.today)
+        yield session
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def get_actor(request: Request, session: SessionDep) -> Actor:
+    header = request.headers.get("authorization", "")
+    if header.lower().startswith("bearer "):
+        person = person_for_token(session, header[7:].strip())
+        return actor_for(person)
+    raise Unauthenticated("Sign in, or send an API token as 'Authorization: Bearer <token>'.")
+
+
+ActorDep = Annotated[Actor, Depends(get_actor)]

@@ -1,0 +1,350 @@
+"""Value series: entering plan, forecast and actual figures; the baseline; re-baselining."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.orm import Session
+
+from valuegate.audit import service as audit
+from valuegate.auth.policy import Actor, require, roles_on
+from valuegate.context import settings_of, today_of
+from valuegate.db import utcnow
+from valuegate.errors import Conflict, InvalidInput, NotFound, PermissionDenied, RuleViolation, check_version
+from valuegate.finance import rules as fin
+from valuegate.finance.models import Rebaseline, ValueFact
+from valuegate.portfolio.models import Measure, Node
+from valuegate.portfolio.service import get_measure
+from valuegate.rollups.service import current_values, tracking, with_estimate
+
+FROZEN_FROM = ("decided", "implemented", "closed")
+
+
+@dataclass(frozen=True)
+class Entry:
+    kind: str
+    period: str
+    amount: int | None  # None removes the figure
+
+
+def parse_entries(raw: list[dict[str, Any]]) -> list[Entry]:
+    """Validate a list of {kind, period, amount}; every problem is reported at once, nothing is written."""
+    errors, entries, seen = [], [], set()
+    for i, item in enumerate(raw):
+        kind, period, amount = item.get("kind", "recurring"), item.get("period"), item.get("amount")
+        where = f"entry {i + 1}"
+        if kind not in fin.KINDS:
+            errors.append({"at": where, "problem": f"unknown kind {kind!r}; use one of {', '.join(fin.KINDS)}"})
+            continue
+        try:
+            fin.parse_period(str(period))
+        except ValueError as exc:
+            errors.append({"at": where, "problem": str(exc)})
+            continue
+        if amount is not None:
+            try:
+                fin.check_amount(amount)
+                fin.check_sign(kind, "value", amount)
+            except ValueError as exc:
+                errors.append({"at": where, "problem": str(exc)})
+                continue
+        if (kind, period) in seen:
+            errors.append({"at": where, "problem": f"{kind} {period} is given twice"})
+            continue
+        seen.add((kind, period))
+        entries.append(Entry(kind, str(period), amount))
+    if errors:
+        raise InvalidInput("Some figures are not valid; nothing was saved.", errors=errors)
+    if not entries:
+        raise InvalidInput("No figures were given.")
+    return entries
+
+
+def _write_facts(
+    session: Session,
+    measure_id: int,
+    series: str,
+    entries: list[Entry],
+    actor_id: int | None,
+    now: datetime,
+    source: str,
+) -> list[dict[str, Any]]:
+    """Close the current facts for the given keys and add the new ones. Returns the changes made."""
+    current = current_values(session, [measure_id])[measure_id]
+    changes = []
+    for e in entries:
+        old = current.get((series, e.kind), {}).get(e.period)
+        if old == e.amount:
+            continue
+        if old is not None:
+            session.execute(
+                update(ValueFact)
+                .where(
+                    ValueFact.measure_id == measure_id,
+                    ValueFact.series == series,
+                    ValueFact.kind == e.kind,
+                    ValueFact.period == e.period,
+                    ValueFact.valid_to.is_(None),
+                )
+                .values(valid_to=now)
+            )
+        if e.amount is not None:
+            session.add(
+                ValueFact(
+                    measure_id=measure_id,
+                    series=series,
+                    kind=e.kind,
+                    period=e.period,
+                    amount=e.amount,
+                    recorded_at=now,
+                    recorded_by=actor_id,
+                    source=source,
+                )
+            )
+        changes.append({"kind": e.kind, "period": e.period, "from": old, "to": e.amount})
+    return changes
+
+
+def set_values(
+    session: Session,
+    *,
+    actor: Actor,
+    measure_id: int,
+    series: str,
+    entries: list[Entry],
+    values_version: int | None,
+    reason: str | None = None,
+    source: str = "manual",
+) -> Measure:
+    """Enter figures of one series. A stale ``values_version`` is refused and changes nothing."""
+    if series not in fin.SERIES:
+        raise InvalidInput(f"Unknown series {series!r}; use one of {', '.join(fin.SERIES)}.")
+    node, measure = get_measure(session, measure_id)
+    settings = settings_of(session)
+    if series == "actual":
+        roles = roles_on(session, actor, node)
+        if not ({"controller"} & roles or set(settings.actuals_roles) & roles):
+            raise PermissionDenied(
+                f"{actor.name} may not enter actuals on measure {node.name!r}: actuals are entered by its "
+                "controller or by finance."
+            )
+    else:
+        require(session, actor, f"values.{series}", node)
+    check_version("The figures of this measure", measure.values_version, values_version)
+    if node.archived_at is not None or measure.stage in ("closed", "cancelled"):
+        raise RuleViolation(
+            f"Measure {node.name!r} is {'archived' if node.archived_at else measure.stage}; its figures are final."
+        )
+    if series == "plan" and measure.stage in FROZEN_FROM:
+        raise RuleViolation(
+            "The plan is frozen as the baseline since the measure was Decided; request a re-baseline "
+            "(approved by the sponsor and the controller) to change it."
+        )
+    now = utcnow()
+    with tracking(session, settings, [measure_id], today_of(session)):
+        changes = _write_facts(session, measure_id, series, entries, actor.person_id, now, source)
+        if not changes:
+            raise Conflict("Nothing changed: these figures are already recorded.")
+        measure.values_version += 1
+        measure.last_update_at = now
+        if series == "plan" and any(e.kind == "one_time_cost" for e in entries):
+            measure.one_time_costs_declared = True
+    audit.record(
+        session,
+        actor_id=actor.person_id,
+        action=f"values.{series}",
+        entity_type="measure",
+        entity_id=measure_id,
+        measure_id=measure_id,
+        after={"series": series, "changes": changes},
+        reason=reason,
+    )
+    session.commit()
+    return measure
+
+
+def freeze_baseline(session: Session, measure_id: int, actor_id: int | None, now: datetime) -> list[dict[str, Any]]:
+    """Copy the current plan into the baseline (called inside the Decided transition)."""
+    values = current_values(session, [measure_id])[measure_id]
+    entries = []
+    for kind in fin.KINDS:
+        plan = values.get(("plan", kind), {})
+        base = values.get(("baseline", kind), {})
+        entries += [Entry(kind, p, a) for p, a in plan.items()]
+        entries += [Entry(kind, p, None) for p in base if p not in plan]
+    return _write_facts(session, measure_id, "baseline", entries, actor_id, now, "baseline")
+
+
+def measure_values(session: Session, measure_id: int, *, as_of: datetime | None = None) -> dict[str, Any]:
+    """The figures of a measure by series and kind, with totals and run-rates (optionally as known then)."""
+    if as_of is None:
+        values = current_values(session, [measure_id])[measure_id]
+    else:
+        values = {}
+        rows = session.execute(
+            select(ValueFact.series, ValueFact.kind, ValueFact.period, ValueFact.amount).where(
+                ValueFact.measure_id == measure_id,
+                ValueFact.recorded_at <= as_of,
+                or_(ValueFact.valid_to.is_(None), ValueFact.valid_to > as_of),
+            )
+        )
+        for series, kind, period, amount in rows:
+            values.setdefault((series, kind), {})[period] = amount
+    full = with_estimate(values)
+    out: dict[str, Any] = {}
+    for (series, kind), by_period in sorted(full.items()):
+        out.setdefault(series, {})[kind] = {
+            "periods": dict(sorted(by_period.items())),
+            "total": sum(by_period.values()),
+            "run_rate": fin.run_rate(by_period, kind),
+        }
+    return out
+
+
+def value_history(session: Session, measure_id: int) -> list[dict[str, Any]]:
+    rows = session.scalars(select(ValueFact).where(ValueFact.measure_id == measure_id).order_by(ValueFact.id))
+    return [
+        {
+            "series": f.series,
+            "kind": f.kind,
+            "period": f.period,
+            "amount": f.amount,
+            "recorded_at": f.recorded_at.isoformat(),
+            "recorded_by": f.recorded_by,
+            "valid_to": f.valid_to.isoformat() if f.valid_to else None,
+            "source": f.source,
+        }
+        for f in rows
+    ]
+
+
+def request_rebaseline(
+    session: Session, *, actor: Actor, measure_id: int, reason: str, entries: list[Entry]
+) -> Rebaseline:
+    node, measure = get_measure(session, measure_id)
+    require(session, actor, "values.plan", node)
+    if measure.stage not in ("decided", "implemented"):
+        raise RuleViolation("Only a Decided or Implemented measure has a baseline to change; edit the plan directly.")
+    if not reason or not reason.strip():
+        raise InvalidInput("A re-baseline needs a reason.")
+    pending = session.scalar(
+        select(Rebaseline.id).where(Rebaseline.measure_id == measure_id, Rebaseline.status == "pending")
+    )
+    if pending:
+        raise Conflict(f"Re-baseline request {pending} is still pending for this measure.")
+    rb = Rebaseline(
+        measure_id=measure_id,
+        requested_by=actor.person_id,
+        reason=reason.strip(),
+        proposed=[{"kind": e.kind, "period": e.period, "amount": e.amount} for e in entries],
+    )
+    session.add(rb)
+    session.flush()
+    audit.record(
+        session,
+        actor_id=actor.person_id,
+        action="rebaseline.request",
+        entity_type="rebaseline",
+        entity_id=rb.id,
+        measure_id=measure_id,
+        after={"proposed": rb.proposed},
+        reason=rb.reason,
+    )
+    session.commit()
+    return rb
+
+
+def decide_rebaseline(
+    session: Session,
+    *,
+    actor: Actor,
+    rebaseline_id: int,
+    approve: bool,
+    comment: str | None = None,
+    version: int | None = None,
+) -> Rebaseline:
+    """The sponsor and the controller each approve; the new plan and baseline apply once both have."""
+    rb = session.get(Rebaseline, rebaseline_id)
+    if rb is None:
+        raise NotFound(f"There is no re-baseline request with id {rebaseline_id}.")
+    check_version("The re-baseline request", rb.version, version)
+    if rb.status != "pending":
+        raise Conflict(f"This re-baseline request is already {rb.status}.")
+    node = session.get(Node, rb.measure_id)
+    assert node is not None
+    if actor.person_id == rb.requested_by:
+        raise PermissionDenied("You requested this re-baseline; someone else must approve it.")
+    as_sponsor = actor.person_id == node.sponsor_id
+    as_controller = actor.person_id == node.controller_id
+    if not (as_sponsor or as_controller):
+        raise PermissionDenied("Only the measure's sponsor and controller decide on a re-baseline.")
+    if not approve:
+        if not comment or not comment.strip():
+            raise InvalidInput("A rejection needs a comment.")
+        rb.status, rb.decided_at, rb.comment = "rejected", utcnow(), comment
+        audit.record(
+            session,
+            actor_id=actor.person_id,
+            action="rebaseline.reject",
+            entity_type="rebaseline",
+            entity_id=rb.id,
+            measure_id=rb.measure_id,
+            reason=comment,
+        )
+        session.commit()
+        return rb
+    if as_sponsor:
+        rb.sponsor_approved_by = actor.person_id
+    if as_controller:
+        rb.controller_approved_by = actor.person_id
+    audit.record(
+        session,
+        actor_id=actor.person_id,
+        action="rebaseline.approve",
+        entity_type="rebaseline",
+        entity_id=rb.id,
+        measure_id=rb.measure_id,
+        reason=comment,
+        after={"as": "sponsor" if as_sponsor else "controller"},
+    )
+    if rb.sponsor_approved_by and rb.controller_approved_by:
+        now = utcnow()
+        entries = [Entry(e["kind"], e["period"], e["amount"]) for e in rb.proposed]
+        measure = session.get(Measure, rb.measure_id)
+        assert measure is not None
+        with tracking(session, settings_of(session), [rb.measure_id], today_of(session)):
+            plan_changes = _write_facts(session, rb.measure_id, "plan", entries, actor.person_id, now, "rebaseline")
+            base_changes = _write_facts(session, rb.measure_id, "baseline", entries, actor.person_id, now, "rebaseline")
+            measure.values_version += 1
+        rb.status, rb.decided_at = "approved", now
+        audit.record(
+            session,
+            actor_id=actor.person_id,
+            action="rebaseline.apply",
+            entity_type="measure",
+            entity_id=rb.measure_id,
+            measure_id=rb.measure_id,
+            after={"plan": plan_changes, "baseline": base_changes},
+            reason=rb.reason,
+        )
+    session.commit()
+    return rb
+
+
+def actual_periods(session: Session, measure_id: int) -> int:
+    return len(
+        list(
+            session.scalars(
+                select(ValueFact.id).where(
+                    and_(
+                        ValueFact.measure_id == measure_id,
+                        ValueFact.series == "actual",
+                        ValueFact.valid_to.is_(None),
+                    )
+                )
+            )
+        )
+    )

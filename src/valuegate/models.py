@@ -1,0 +1,45 @@
+"""Import every table so that the metadata is complete (for Alembic and the test set-up)."""
+
+from valuegate.audit.models import AuditEvent
+from valuegate.auth.models import ApiToken, Delegation, NodeGrant, Person
+from valuegate.db import Base
+from valuegate.decisions.models import Decision, Meeting, MeetingAttendee
+from valuegate.dependencies.models import BusinessService, Dependency, ServiceImpact
+from valuegate.finance.models import Rebaseline, SignOff, ValueFact
+from valuegate.gates.models import GateAction, GateDef, GateRequest, StageChange, StageDef
+from valuegate.jobs.models import OutboxMessage
+from valuegate.milestones.models import Milestone
+from valuegate.portfolio.models import Measure, Node, OrgUnit
+from valuegate.rollups.models import MeasureTotal, RollupPeriod, RollupStatus, RollupTotal
+
+__all__ = [
+    "ApiToken",
+    "AuditEvent",
+    "Base",
+    "BusinessService",
+    "Decision",
+    "Delegation",
+    "Dependency",
+    "GateAction",
+    "GateDef",
+    "GateRequest",
+    "Measure",
+    "MeasureTotal",
+    "Meeting",
+    "MeetingAttendee",
+    "Milestone",
+    "Node",
+    "NodeGrant",
+    "OrgUnit",
+    "OutboxMessage",
+    "Person",
+    "Rebaseline",
+    "RollupPeriod",
+    "RollupStatus",
+    "RollupTotal",
+    "ServiceImpact",
+    "SignOff",
+    "StageChange",
+    "StageDef",
+    "ValueFact",
+]

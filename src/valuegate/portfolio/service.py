@@ -1,0 +1,380 @@
+"""Use-cases of the hierarchy: org units, nodes and measures."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from valuegate.audit import service as audit
+from valuegate.auth.models import Person
+from valuegate.auth.policy import Actor, require
+from valuegate.context import settings_of, today_of
+from valuegate.db import utcnow
+from valuegate.errors import InvalidInput, NotFound, RuleViolation, check_version
+from valuegate.gates.models import StageChange
+from valuegate.portfolio import rules
+from valuegate.portfolio.models import Measure, Node, OrgUnit
+from valuegate.rollups.service import tracking
+
+
+def node_view(n: Node) -> dict[str, Any]:
+    return {
+        "id": n.id,
+        "kind": n.kind,
+        "parent_id": n.parent_id,
+        "name": n.name,
+        "description": n.description,
+        "org_unit_id": n.org_unit_id,
+        "owner_id": n.owner_id,
+        "sponsor_id": n.sponsor_id,
+        "controller_id": n.controller_id,
+        "archived": n.archived_at is not None,
+        "version": n.version,
+    }
+
+
+def org_unit_view(o: OrgUnit) -> dict[str, Any]:
+    return {
+        "id": o.id,
+        "parent_id": o.parent_id,
+        "name": o.name,
+        "kind": o.kind,
+        "archived": o.archived,
+        "version": o.version,
+    }
+
+
+def get_node(session: Session, node_id: int, kind: str | None = None) -> Node:
+    node = session.get(Node, node_id)
+    if node is None or (kind is not None and node.kind != kind):
+        raise NotFound(f"There is no {kind or 'node'} with id {node_id}.")
+    return node
+
+
+def get_org_unit(session: Session, org_unit_id: int) -> OrgUnit:
+    ou = session.get(OrgUnit, org_unit_id)
+    if ou is None:
+        raise NotFound(f"There is no org unit with id {org_unit_id}.")
+    return ou
+
+
+def _person(session: Session, person_id: int | None, role: str) -> None:
+    if person_id is not None:
+        p = session.get(Person, person_id)
+        if p is None:
+            raise NotFound(f"The {role} (person {person_id}) does not exist.")
+        if not p.active:
+            raise RuleViolation(f"{p.name} is inactive and cannot be named {role}.")
+
+
+def create_org_unit(session: Session, *, actor: Actor, name: str, kind: str, parent_id: int | None = None) -> OrgUnit:
+    require(session, actor, "orgunit.manage", what="org units")
+    if not name.strip():
+        raise InvalidInput("An org unit needs a name.")
+    if kind not in rules.ORG_UNIT_KINDS:
+        raise InvalidInput(f"Unknown org unit kind {kind!r}; use one of {', '.join(rules.ORG_UNIT_KINDS)}.")
+    parent = get_org_unit(session, parent_id) if parent_id is not None else None
+    ou = OrgUnit(name=name.strip(), kind=kind, parent_id=parent_id, path="")
+    session.add(ou)
+    session.flush()
+    ou.path = rules.child_path(parent.path if parent else None, ou.id)
+    audit.record(
+        session,
+        actor_id=actor.person_id,
+        action="org_unit.create",
+        entity_type="org_unit",
+        entity_id=ou.id,
+        after=org_unit_view(ou),
+    )
+    session.commit()
+    return ou
+
+
+def rename_org_unit(session: Session, *, actor: Actor, org_unit_id: int, version: int | None, name: str) -> OrgUnit:
+    require(session, actor, "orgunit.manage", what="org units")
+    ou = get_org_unit(session, org_unit_id)
+    check_version("Org unit", ou.version, version)
+    if not name.strip():
+        raise InvalidInput("An org unit needs a name.")
+    before = org_unit_view(ou)
+    ou.name = name.strip()
+    session.flush()
+    audit.record(
+        session,
+        actor_id=actor.person_id,
+        action="org_unit.rename",
+        entity_type="org_unit",
+        entity_id=ou.id,
+        before=before,
+        after=org_unit_view(ou),
+    )
+    session.commit()
+    return ou
+
+
+def create_node(
+    session: Session,
+    *,
+    actor: Actor,
+    kind: str,
+    name: str,
+    parent_id: int | None,
+    org_unit_id: int,
+    owner_id: int | None = None,
+    sponsor_id: int | None = None,
+    controller_id: int | None = None,
+    description: str | None = None,
+    annual_estimate: int | None = None,
+) -> Node:
+    if not name.strip():
+        raise InvalidInput("A name is required.")
+    parent = get_node(session, parent_id) if parent_id is not None else None
+    problem = rules.check_parent(kind, parent.kind if parent else None)
+    if problem:
+        raise RuleViolation(problem[0].upper() + problem[1:] + ".")
+    if parent is not None and parent.archived_at is not None:
+        raise RuleViolation(f"{parent.kind.capitalize()} {parent.name!r} is archived; nothing new goes under it.")
+    require(
+        session,
+        actor,
+        "measure.create" if kind == "measure" else "node.create",
+        parent,
+        what=f"{parent.kind} {parent.name!r}" if parent else "the portfolio list",
+    )
+    get_org_unit(session, org_unit_id)
+    if kind == "measure" and parent is not None:
+        # Roles default to the project's.
+        owner_id = owner_id if owner_id is not None else parent.owner_id
+        sponsor_id = sponsor_id if sponsor_id is not None else parent.sponsor_id
+        controller_id = controller_id if controller_id is not None else parent.controller_id
+        sep = rules.separation_problem(owner_id, sponsor_id, controller_id)
+        if sep:
+            raise RuleViolation(sep)
+    for pid, role in ((owner_id, "owner"), (sponsor_id, "sponsor"), (controller_id, "controller")):
+        _person(session, pid, role)
+    if annual_estimate is not None and kind != "measure":
+        raise InvalidInput("Only a measure carries an annualised value estimate.")
+    node = Node(
+        kind=kind,
+        name=name.strip(),
+        parent_id=parent_id,
+        org_unit_id=org_unit_id,
+        owner_id=owner_id,
+        sponsor_id=sponsor_id,
+        controller_id=controller_id,
+        description=description,
+        path="",
+    )
+    session.add(node)
+    session.flush()
+    node.path = rules.child_path(parent.path if parent else None, node.id)
+    view = node_view(node)
+    if kind == "measure":
+        settings = settings_of(session)
+        with tracking(session, settings, [], today_of(session)) as ids:
+            session.add(Measure(node_id=node.id, stage="defined", annual_estimate=annual_estimate))
+            session.flush()
+            session.add(StageChange(measure_id=node.id, from_stage=None, to_stage="defined"))
+            ids.add(node.id)
+        view["stage"] = "defined"
+        view["annual_estimate"] = annual_estimate
+    audit.record(
+        session,
+        actor_id=actor.person_id,
+        action=f"{kind}.create",
+        entity_type=kind,
+        entity_id=node.id,
+        after=view,
+        measure_id=node.id if kind == "measure" else None,
+    )
+    session.commit()
+    return node
+
+
+def update_node(
+    session: Session,
+    *,
+    actor: Actor,
+    node_id: int,
+    version: int | None,
+    changes: dict[str, Any],
+    reason: str | None = None,
+) -> Node:
+    """Rename, describe, re-assign org unit or roles. ``changes`` holds only the fields to change."""
+    node = get_node(session, node_id)
+    check_version(node.kind.capitalize(), node.version, version)
+    allowed_fields = {
+        "name",
+        "description",
+        "org_unit_id",
+        "owner_id",
+        "sponsor_id",
+        "controller_id",
+        "annual_estimate",
+        "one_time_costs_declared",
+        "dependencies_declared",
+        "services_declared",
+    }
+    unknown = set(changes) - allowed_fields
+    if unknown:
+        raise InvalidInput(f"These fields cannot be changed here: {', '.join(sorted(unknown))}.")
+    role_fields = {"owner_id", "sponsor_id", "controller_id"} & set(changes)
+    require(session, actor, "node.assign_roles" if role_fields else "node.edit", node)
+    if node.archived_at is not None:
+        raise RuleViolation(f"{node.kind.capitalize()} {node.name!r} is archived and cannot be changed.")
+    measure = session.get(Measure, node.id) if node.kind == "measure" else None
+    measure_fields = {
+        "annual_estimate",
+        "one_time_costs_declared",
+        "dependencies_declared",
+        "services_declared",
+    }
+    if measure is None and set(changes) & measure_fields:
+        raise InvalidInput("Only a measure has an estimate and declarations.")
+    if "name" in changes and not str(changes["name"] or "").strip():
+        raise InvalidInput("A name is required.")
+    for f in role_fields:
+        _person(session, changes[f], f.removesuffix("_id"))
+    if measure is not None:
+        owner = changes.get("owner_id", node.owner_id)
+        sponsor = changes.get("sponsor_id", node.sponsor_id)
+        controller = changes.get("controller_id", node.controller_id)
+        sep = rules.separation_problem(owner, sponsor, controller)
+        if sep:
+            raise RuleViolation(sep)
+        if measure.stage in ("closed", "cancelled") and role_fields:
+            raise RuleViolation(
+                "The roles of a closed or cancelled measure are part of its record and stay as they are."
+            )
+    if "org_unit_id" in changes:
+        get_org_unit(session, changes["org_unit_id"])
+    before = {**node_view(node), **(_measure_fields(measure) if measure else {})}
+    with tracking(session, settings_of(session), [node.id] if measure else [], today_of(session)):
+        for key, value in changes.items():
+            if key in measure_fields:
+                setattr(measure, key, value)
+            else:
+                setattr(node, key, value.strip() if isinstance(value, str) and key == "name" else value)
+        node.updated_at = utcnow()
+        if measure is not None:
+            measure.last_update_at = utcnow()
+    session.flush()
+    after = {**node_view(node), **(_measure_fields(measure) if measure else {})}
+    audit.record(
+        session,
+        actor_id=actor.person_id,
+        action=f"{node.kind}.update",
+        entity_type=node.kind,
+        entity_id=node.id,
+        before=before,
+        after=after,
+        reason=reason,
+        measure_id=node.id if measure else None,
+    )
+    session.commit()
+    return node
+
+
+def _measure_fields(m: Measure) -> dict[str, Any]:
+    return {
+        "annual_estimate": m.annual_estimate,
+        "one_time_costs_declared": m.one_time_costs_declared,
+        "dependencies_declared": m.dependencies_declared,
+        "services_declared": m.services_declared,
+    }
+
+
+def _subtree_measures(session: Session, path: str) -> list[int]:
+    return list(session.scalars(select(Node.id).where(Node.path.startswith(path), Node.kind == "measure")))
+
+
+def move_node(
+    session: Session,
+    *,
+    actor: Actor,
+    node_id: int,
+    version: int | None,
+    new_parent_id: int,
+    reason: str | None = None,
+) -> Node:
+    node = get_node(session, node_id)
+    check_version(node.kind.capitalize(), node.version, version)
+    require(session, actor, "node.move", node)
+    new_parent = get_node(session, new_parent_id)
+    require(session, actor, "node.move", new_parent)
+    problem = rules.check_parent(node.kind, new_parent.kind)
+    if problem:
+        raise RuleViolation(problem[0].upper() + problem[1:] + ".")
+    if new_parent.path.startswith(node.path):
+        raise RuleViolation("A node cannot be moved under itself.")
+    if new_parent.archived_at is not None:
+        raise RuleViolation(f"{new_parent.kind.capitalize()} {new_parent.name!r} is archived.")
+    old_path, old_parent = node.path, node.parent_id
+    new_path = rules.child_path(new_parent.path, node.id)
+    with tracking(session, settings_of(session), _subtree_measures(session, old_path), today_of(session)):
+        session.execute(
+            update(Node)
+            .where(Node.path.startswith(old_path))
+            .values(path=func.replace(Node.path, old_path, new_path))
+            .execution_options(synchronize_session=False)
+        )
+        node.parent_id = new_parent.id
+        node.updated_at = utcnow()
+        session.flush()
+        session.expire_all()
+    node = get_node(session, node_id)
+    audit.record(
+        session,
+        actor_id=actor.person_id,
+        action=f"{node.kind}.move",
+        entity_type=node.kind,
+        entity_id=node.id,
+        before={"parent_id": old_parent},
+        after={"parent_id": new_parent.id},
+        reason=reason,
+        measure_id=node.id if node.kind == "measure" else None,
+    )
+    session.commit()
+    return node
+
+
+def archive_node(session: Session, *, actor: Actor, node_id: int, version: int | None, reason: str) -> Node:
+    node = get_node(session, node_id)
+    check_version(node.kind.capitalize(), node.version, version)
+    require(session, actor, "node.archive", node)
+    if not reason or not reason.strip():
+        raise InvalidInput("Archiving needs a reason.")
+    if node.archived_at is not None:
+        raise RuleViolation(f"{node.kind.capitalize()} {node.name!r} is already archived.")
+    now = utcnow()
+    with tracking(session, settings_of(session), _subtree_measures(session, node.path), today_of(session)):
+        session.execute(
+            update(Node)
+            .where(Node.path.startswith(node.path), Node.archived_at.is_(None))
+            .values(archived_at=now, version=Node.version + 1)
+            .execution_options(synchronize_session=False)
+        )
+        session.flush()
+        session.expire_all()
+    node = get_node(session, node_id)
+    audit.record(
+        session,
+        actor_id=actor.person_id,
+        action=f"{node.kind}.archive",
+        entity_type=node.kind,
+        entity_id=node.id,
+        after={"archived": True},
+        reason=reason,
+        measure_id=node.id if node.kind == "measure" else None,
+    )
+    session.commit()
+    return node
+
+
+def get_measure(session: Session, measure_id: int) -> tuple[Node, Measure]:
+    node = get_node(session, measure_id, "measure")
+    measure = session.get(Measure, measure_id)
+    assert measure is not None
+    return node, measure

@@ -1,0 +1,66 @@
+"""Pre-aggregated roll-ups, kept in the write transaction of every change that moves a figure.
+
+A *scope* is ``n:<node id>`` for every portfolio, program and project above a measure, and
+``o:<org unit id>`` for the measure's org unit and each org unit above it.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import BigInteger, Boolean, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from valuegate.db import Base
+
+
+class MeasureTotal(Base):
+    """Per measure, series and kind: the sum over all periods and the run-rate (annualised)."""
+
+    __tablename__ = "measure_total"
+
+    measure_id: Mapped[int] = mapped_column(ForeignKey("measure.node_id"), primary_key=True)
+    series: Mapped[str] = mapped_column(String(10), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    total: Mapped[int] = mapped_column(BigInteger, default=0)
+    run_rate: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class RollupStatus(Base):
+    """Measure counts and verified value per scope, stage and the two statuses."""
+
+    __tablename__ = "rollup_status"
+
+    scope: Mapped[str] = mapped_column(String(24), primary_key=True)
+    stage: Mapped[str] = mapped_column(String(20), primary_key=True)
+    impl_status: Mapped[str] = mapped_column(String(20), primary_key=True)
+    value_rag: Mapped[str] = mapped_column(String(10), primary_key=True)
+    verified: Mapped[bool] = mapped_column(Boolean, primary_key=True)
+    measures: Mapped[int] = mapped_column(BigInteger, default=0)
+    verified_value: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class RollupTotal(Base):
+    """Sums over all periods and run-rates per scope, stage, statuses, series and kind."""
+
+    __tablename__ = "rollup_total"
+
+    scope: Mapped[str] = mapped_column(String(24), primary_key=True)
+    stage: Mapped[str] = mapped_column(String(20), primary_key=True)
+    impl_status: Mapped[str] = mapped_column(String(20), primary_key=True)
+    value_rag: Mapped[str] = mapped_column(String(10), primary_key=True)
+    series: Mapped[str] = mapped_column(String(10), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    total: Mapped[int] = mapped_column(BigInteger, default=0)
+    run_rate: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class RollupPeriod(Base):
+    """Monthly sums per scope, stage, series and kind."""
+
+    __tablename__ = "rollup_period"
+
+    scope: Mapped[str] = mapped_column(String(24), primary_key=True)
+    stage: Mapped[str] = mapped_column(String(20), primary_key=True)
+    series: Mapped[str] = mapped_column(String(10), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    period: Mapped[str] = mapped_column(String(7), primary_key=True)
+    amount: Mapped[int] = mapped_column(BigInteger, default=0)
