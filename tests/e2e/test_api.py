@@ -82,4 +82,3 @@ def test_permissions_by_persona(api) -> None:  # type: ignore[no-untyped-def]
     assert verify["ok"] is True
     listed = client.get("/api/nodes", headers=login("outsider")).json()
     assert listed == []
-    _ = w

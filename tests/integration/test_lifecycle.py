@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select, text
@@ -73,12 +73,11 @@ def test_full_life_of_a_measure(session) -> None:  # type: ignore[no-untyped-def
     # Implemented needs every milestone done.
     with pytest.raises(RuleViolation, match="milestones"):
         gates.request_move(session, actor=w["owner"], measure_id=mid, to_stage="implemented")
-    ms = milestones.add_milestone(session, actor=w["owner"], measure_id=mid, name="Extra", due_on=TODAY)
+    milestones.add_milestone(session, actor=w["owner"], measure_id=mid, name="Extra", due_on=TODAY)
     for m in session.scalars(select(milestones.Milestone).where(milestones.Milestone.measure_id == mid)).all():
         milestones.update_milestone(
             session, actor=w["owner"], milestone_id=m.id, version=m.version, changes={"done_on": TODAY}
         )
-    _ = ms
     req = gates.request_move(session, actor=w["owner"], measure_id=mid, to_stage="implemented")
     gates.defer(session, actor=w["sponsor"], request_id=req.id, until=TODAY + timedelta(days=7), reason="Next SteerCo")
     gates.approve(session, actor=w["sponsor"], request_id=req.id)
@@ -296,7 +295,6 @@ def test_rollups_follow_every_change_and_as_of(session) -> None:  # type: ignore
     assert {r["stage"]: r["measures"] for r in old["stages"] if r["measures"]} == {"defined": 2}
     assert old["totals"]["series"]["plan"]["total"] == 1800
     assert queries.periods(session, scope)["plan"]["2026-12"] == 350
-    _ = date
 
 
 def test_cycles_are_refused_with_the_cycle_named(session) -> None:  # type: ignore[no-untyped-def]
@@ -322,4 +320,3 @@ def test_late_upstream_puts_downstream_at_risk(session) -> None:  # type: ignore
     risk = deps.value_at_risk(session)
     assert [m["measure_id"] for m in risk["measures"]] == [down]
     assert risk["run_rate_at_risk"] == 12_000
-    _ = date.today
