@@ -7,7 +7,7 @@ DEMO_DB ?= sqlite:///var/demo.db
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup demo serve test lint format typecheck unit integration system-deps clean
+.PHONY: setup demo serve test lint format typecheck unit integration system-deps bench clean
 
 setup: $(VENV)/.installed
 
@@ -47,6 +47,11 @@ unit: setup
 
 integration: setup system-deps
 	$(BIN)/pytest -q tests/integration
+
+## Generate the S7k portfolio and print timings (median, p95). `make bench PG=1` adds a PostgreSQL run.
+BENCH_SCALE ?= s7k
+bench: setup $(if $(PG),system-deps)
+	$(BIN)/valuegate bench --scale $(BENCH_SCALE) $(if $(PG),--postgresql)
 
 ## PostgreSQL server binaries for the throwaway test cluster.
 system-deps:

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from valuegate.auth import service as people
 from valuegate.auth.policy import SYSTEM, Actor, actor_for
+from valuegate.context import today_of
 from valuegate.finance import service as finance
+from valuegate.gates import service as gates
+from valuegate.milestones import service as milestones
+from valuegate.milestones.models import Milestone
 from valuegate.portfolio import service as portfolio
 from valuegate.portfolio.models import Measure, Node
 
@@ -63,6 +69,43 @@ class World:
         assert m is not None
         self.s.refresh(m)
         return m.stage
+
+    def advance(self, measure_id: int, to_stage: str) -> None:
+        """Take a measure through its gates, the way its people would, up to ``to_stage``."""
+        s, today = self.s, today_of(self.s)
+        order = ["identified", "detailed", "decided", "implemented"]
+        for stage in order[: order.index(to_stage) + 1]:
+            if FORWARD_RANK[self.stage(measure_id)] >= FORWARD_RANK[stage]:
+                continue
+            if stage == "detailed":
+                milestones.add_milestone(
+                    s, actor=self["owner"], measure_id=measure_id, name="Go-live", due_on=today + timedelta(days=30)
+                )
+                portfolio.update_node(
+                    s,
+                    actor=self["owner"],
+                    node_id=measure_id,
+                    version=self.node(measure_id).version,
+                    changes={"one_time_costs_declared": True, "dependencies_declared": True, "services_declared": True},
+                )
+            if stage == "implemented":
+                for m in s.scalars(select(Milestone).where(Milestone.measure_id == measure_id)).all():
+                    if m.done_on is None:
+                        milestones.update_milestone(
+                            s, actor=self["owner"], milestone_id=m.id, version=m.version, changes={"done_on": today}
+                        )
+            req = gates.request_move(s, actor=self["owner"], measure_id=measure_id, to_stage=stage)
+            for approver in APPROVERS[stage]:
+                gates.approve(s, actor=self[approver], request_id=req.id, comment="Agreed")
+
+
+FORWARD_RANK = {"defined": 0, "identified": 1, "detailed": 2, "decided": 3, "implemented": 4, "closed": 5}
+APPROVERS = {
+    "identified": ["pmo"],
+    "detailed": ["controller"],
+    "decided": ["sponsor", "controller"],
+    "implemented": ["sponsor"],
+}
 
 
 def build_world(s: Session) -> World:

@@ -9,7 +9,7 @@ from pathlib import Path
 import typer
 
 from valuegate.config import load_settings
-from valuegate.context import bind
+from valuegate.context import bind, today_of
 from valuegate.db import Database
 
 app = typer.Typer(help="Valuegate: carry IT initiatives from plan to proven value.", no_args_is_help=True)
@@ -175,6 +175,116 @@ def token_create(login: str, name: str = "cli", database_url: str | None = DbOpt
             raise typer.Exit(2)
         _t, plain = create_token(session, actor=SYSTEM, person_id=person.id, name=name)
     typer.echo(plain)
+
+
+rollups_app = typer.Typer(help="Pre-aggregated roll-ups.", no_args_is_help=True)
+app.add_typer(rollups_app, name="rollups")
+
+
+@rollups_app.command("rebuild")
+def rollups_rebuild(database_url: str | None = DbOption) -> None:
+    """Recompute every roll-up from the facts (repair after a restore or a manual data fix)."""
+    from valuegate.rollups.rebuild import rebuild
+
+    db = _db(database_url)
+    with db.session(write=True) as session:
+        rebuild(session)
+        session.commit()
+    typer.echo("Roll-ups rebuilt from the facts.")
+
+
+def _progress_bar():
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    return Progress(
+        TextColumn("{task.description:<34}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        transient=False,
+    )
+
+
+@generate_app.command("s7k")
+def generate_s7k(
+    database_url: str | None = DbOption,
+    scale: str = typer.Option("s7k", help="s7k (the reference portfolio), s1k or tiny"),
+    seed: int = typer.Option(7, help="Random seed: the same seed gives the same portfolio."),
+) -> None:
+    """Generate the scale portfolio of DESIGN.md (1 portfolio, 40 programs, 7,000 projects, 100,000 measures)."""
+    from valuegate.migrate import upgrade
+    from valuegate.scale.generator import SCALES, Generator
+
+    if scale not in SCALES:
+        raise typer.BadParameter(f"use one of {', '.join(SCALES)}", param_hint="--scale")
+    settings = load_settings(database_url)
+    db = Database(settings.database_url)
+    upgrade(db)
+    with _progress_bar() as bar, db.session(write=True) as session:
+        task = bar.add_task("starting", total=10)
+        bind(session, settings)
+
+        def progress(step: str, done: int, total: int) -> None:
+            bar.update(task, description=step, completed=done, total=total)
+
+        try:
+            report = Generator(
+                session, settings, SCALES[scale], today=today_of(session), seed=seed, progress=progress
+            ).run()
+        except RuntimeError as exc:
+            typer.echo(f"Error: {exc}", err=True)
+            raise typer.Exit(2) from exc
+    typer.echo(
+        f"Generated {scale} in {report.seconds:.1f} s: "
+        + ", ".join(f"{v:,} {k.replace('_', ' ')}" for k, v in report.counts.items())
+    )
+
+
+@app.command()
+def bench(
+    scale: str = typer.Option("s7k", help="s7k (the reference portfolio), s1k or tiny"),
+    postgresql: bool = typer.Option(False, "--postgresql", help="Also run on a throwaway PostgreSQL cluster."),
+    sqlite: bool = typer.Option(True, "--sqlite/--no-sqlite", help="Run on an SQLite file under var/."),
+    repeat: int = typer.Option(30, min=3, help="Runs per timed operation."),
+    verify_runs: int = typer.Option(3, min=1, help="Runs of the whole-log audit verification."),
+) -> None:
+    """Generate a scale portfolio and print median and p95 timings of the main operations."""
+    from valuegate.scale.generator import SCALES
+
+    if scale not in SCALES:
+        raise typer.BadParameter(f"use one of {', '.join(SCALES)}", param_hint="--scale")
+    if sqlite:
+        path = Path("var") / f"bench-{scale}.db"
+        path.parent.mkdir(exist_ok=True)
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        _bench_on(f"sqlite:///{path}", scale, repeat, verify_runs)
+    if postgresql:
+        from valuegate.pgcluster import throwaway_cluster
+
+        with throwaway_cluster() as cluster:
+            _bench_on(cluster.create_database("vg_bench"), scale, repeat, verify_runs)
+
+
+def _bench_on(url: str, scale: str, repeat: int, verify_runs: int) -> None:
+    from datetime import UTC, datetime
+
+    from valuegate.scale.bench import Bench, format_result
+    from valuegate.scale.generator import SCALES
+
+    settings = load_settings(url)
+    db = Database(url)
+    runner = Bench(db, settings, SCALES[scale], today=datetime.now(UTC).date(), repeat=repeat)
+    with _progress_bar() as bar:
+        task = bar.add_task(f"generating {scale} ({db.dialect})", total=10)
+
+        def progress(step: str, done: int, total: int) -> None:
+            bar.update(task, description=f"{step} ({db.dialect})", completed=done, total=total)
+
+        report = runner.generate(progress)
+    typer.echo(f"Timing {repeat} runs per operation on {db.dialect}...")
+    typer.echo(format_result(runner.run(report, verify_runs)))
+    db.dispose()
 
 
 def main() -> None:

@@ -61,6 +61,8 @@ def roles_on(session: Session, actor: Actor, node: Node | None) -> set[str]:
     )
     if node.owner_id == actor.person_id:
         roles.add("owner")
+        if node.kind != "measure":  # the owner of a program or project leads it
+            roles.add("lead")
     if node.sponsor_id == actor.person_id:
         roles.add("sponsor")
     if node.controller_id == actor.person_id:

@@ -36,7 +36,7 @@ def create_meeting(body: MeetingIn, actor: ActorDep, session: SessionDep) -> dic
 
 @router.get("/meetings/{meeting_id}")
 def get_meeting(meeting_id: int, actor: ActorDep, session: SessionDep) -> dict[str, Any]:
-    return service.minutes(session, meeting_id)
+    return service.minutes(session, actor=actor, meeting_id=meeting_id)
 
 
 @router.post("/meetings/{meeting_id}/decisions", status_code=201)

@@ -153,9 +153,18 @@ def record_decision(
     return d
 
 
-def minutes(session: Session, meeting_id: int) -> dict[str, Any]:
+def minutes(session: Session, *, actor: Actor, meeting_id: int) -> dict[str, Any]:
+    """The minutes, for whoever may see the meeting's part of the portfolio, its chair and its attendees."""
     m = get_meeting(session, meeting_id)
     attendees = list(session.scalars(select(MeetingAttendee.person_id).where(MeetingAttendee.meeting_id == m.id)))
+    if actor.person_id not in (m.chair_id, m.created_by, *attendees):
+        require(
+            session,
+            actor,
+            "node.view",
+            session.get(Node, m.node_id) if m.node_id else None,
+            what=f"the minutes of {m.title!r}",
+        )
     decisions = [
         {
             "id": d.id,

@@ -270,11 +270,13 @@ def acting_roles(session: Session, actor: Actor, node: Node, on: date) -> list[t
 def _approval_slot(
     session: Session, actor: Actor, node: Node, req: GateRequest, approvals: list[list[str]]
 ) -> tuple[int, str, int | None]:
+    if node.owner_id is not None and actor.person_id == node.owner_id:
+        raise PermissionDenied("You own this measure; its gates are decided by others (segregation of duties).")
     filled = _filled_slots(session, req)
     people_already = set(filled.values())
     for roles, on_behalf in acting_roles(session, actor, node, today_of(session)):
         hit = rules.slot_for(approvals, set(filled), roles & rules.APPROVER_ROLES)
-        if hit is None:
+        if hit is None or (on_behalf is not None and on_behalf == node.owner_id):
             continue
         person = on_behalf or actor.person_id
         if person in people_already:

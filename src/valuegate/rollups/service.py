@@ -289,12 +289,3 @@ def tracking(session: Session, settings: Settings, measure_ids: Iterable[int], t
     session.flush()
     after = capture(session, ids | downstream)
     apply(session, before, after)
-
-
-def rebuild(session: Session) -> None:
-    """Recompute every pre-aggregate from the facts (repair, generator, and the check in tests)."""
-    for table in (RollupStatus, RollupTotal, RollupPeriod, MeasureTotal):
-        session.execute(delete(table))
-    ids = list(session.scalars(select(Measure.node_id)))
-    for chunk in _chunks(ids, 2000):
-        apply(session, {}, capture(session, chunk))

@@ -1,0 +1,182 @@
+"""The benchmark: generate a scale portfolio, then time what its users do most, and print the figures.
+
+Every timed operation runs in its own session, exactly as a request would, through the same service
+and query functions the API calls. Figures are printed, never asserted: speed is reported, not tested.
+"""
+
+from __future__ import annotations
+
+import random
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from valuegate.audit.service import events_for_measure, verify_chain
+from valuegate.auth.models import Person
+from valuegate.auth.policy import Actor, actor_for
+from valuegate.config import Settings
+from valuegate.context import bind
+from valuegate.db import Database, utcnow
+from valuegate.finance.service import measure_values, value_history
+from valuegate.gates import service as gates
+from valuegate.migrate import upgrade
+from valuegate.portfolio.models import Measure, Node
+from valuegate.portfolio.service import get_measure
+from valuegate.rollups import queries
+from valuegate.scale.generator import Generator, Report, Scale
+
+
+@dataclass
+class Figure:
+    name: str
+    runs: list[float]  # seconds
+    goal_ms: float | None = None
+
+    @property
+    def median_ms(self) -> float:
+        return statistics.median(self.runs) * 1000
+
+    @property
+    def p95_ms(self) -> float:
+        if len(self.runs) < 2:
+            return self.runs[0] * 1000
+        return statistics.quantiles(self.runs, n=20, method="inclusive")[18] * 1000
+
+    @property
+    def verdict(self) -> str:
+        if self.goal_ms is None:
+            return ""
+        return "met" if self.p95_ms < self.goal_ms else "MISSED"
+
+
+@dataclass
+class BenchResult:
+    report: Report
+    figures: list[Figure]
+
+
+def _timed(n: int, fn: Callable[[int], object]) -> list[float]:
+    runs = []
+    for i in range(n):
+        t = time.perf_counter()
+        fn(i)
+        runs.append(time.perf_counter() - t)
+    return runs
+
+
+class Bench:
+    def __init__(self, db: Database, settings: Settings, scale: Scale, *, today: date, repeat: int = 30) -> None:
+        self.db, self.settings, self.scale, self.today, self.repeat = db, settings, scale, today, repeat
+        self.rng = random.Random(11)
+
+    def generate(self, progress: Callable[[str, int, int], None]) -> Report:
+        upgrade(self.db)
+        with self.db.session(write=True) as s:
+            bind(s, self.settings, self.today)
+            return Generator(s, self.settings, self.scale, today=self.today, progress=progress).run()
+
+    def run(self, report: Report, verify_runs: int = 3) -> BenchResult:
+        with self.db.session() as s:
+            portfolio = s.scalar(select(Node.id).where(Node.kind == "portfolio"))
+            program = s.scalar(select(Node.id).where(Node.kind == "program").order_by(Node.id))
+            decided = list(
+                s.scalars(select(Measure.node_id).where(Measure.stage.in_(("decided", "implemented"))).limit(2000))
+            )
+            defined = list(s.scalars(select(Measure.node_id).where(Measure.stage == "defined").limit(self.repeat)))
+            pmo = s.scalar(select(Person).where(Person.global_role == "pmo").order_by(Person.id))
+            assert portfolio and program and pmo and decided and len(defined) == self.repeat
+            pmo_actor = actor_for(pmo)
+        figures = [
+            Figure("portfolio pipeline roll-up", _timed(self.repeat, lambda i: self._pipeline(portfolio)), 200),
+            Figure(
+                "portfolio cockpit (pipeline, statuses, months)",
+                _timed(self.repeat, lambda i: self._cockpit(portfolio)),
+            ),
+            Figure("program subtree roll-up", _timed(self.repeat, lambda i: self._pipeline(program)), 50),
+            Figure(
+                "program cockpit (pipeline, statuses, months)", _timed(self.repeat, lambda i: self._cockpit(program))
+            ),
+            Figure(
+                "one measure with its history",
+                _timed(self.repeat, lambda i: self._measure(self.rng.choice(decided))),
+            ),
+        ]
+        requests: list[int] = []
+        figures.append(
+            Figure("gate request", _timed(self.repeat, lambda i: requests.append(self._request(defined[i])))),
+        )
+        figures.append(
+            Figure(
+                "gate move (approval that moves the stage)",
+                _timed(self.repeat, lambda i: self._approve(pmo_actor, requests[i])),
+                50,
+            )
+        )
+        as_of = utcnow() - timedelta(days=90)
+        figures.append(
+            Figure(
+                "portfolio pipeline as known 90 days ago",
+                _timed(3, lambda i: self._read(lambda s: queries.pipeline_as_of(s, as_of))),
+            )
+        )
+        figures.append(Figure("audit verify (whole log)", _timed(verify_runs, lambda i: self._verify()), 30_000))
+        return BenchResult(report, figures)
+
+    def _read(self, fn: Callable[..., object]) -> object:
+        with self.db.session() as s:
+            bind(s, self.settings, self.today)
+            return fn(s)
+
+    def _pipeline(self, node_id: int) -> object:
+        return self._read(lambda s: queries.pipeline(s, f"n:{node_id}"))
+
+    def _cockpit(self, node_id: int) -> object:
+        scope = f"n:{node_id}"
+        return self._read(
+            lambda s: (queries.pipeline(s, scope), queries.status_matrix(s, scope), queries.periods(s, scope))
+        )
+
+    def _measure(self, measure_id: int) -> object:
+        def read(s):
+            node, m = get_measure(s, measure_id)
+            return measure_values(s, measure_id), value_history(s, measure_id), events_for_measure(s, measure_id)
+
+        return self._read(read)
+
+    def _request(self, measure_id: int) -> int:
+        with self.db.session(write=True) as s:
+            bind(s, self.settings, self.today)
+            owner = s.scalar(select(Person).join(Node, Node.owner_id == Person.id).where(Node.id == measure_id))
+            assert owner is not None
+            req = gates.request_move(s, actor=actor_for(owner), measure_id=measure_id, to_stage="identified")
+            return req.id
+
+    def _approve(self, actor: Actor, request_id: int) -> None:
+        with self.db.session(write=True) as s:
+            bind(s, self.settings, self.today)
+            gates.approve(s, actor=actor, request_id=request_id)
+
+    def _verify(self) -> None:
+        with self.db.session() as s:
+            result = verify_chain(s)
+        if not result.ok:
+            raise RuntimeError(f"audit trail broken: {result.first_break}")
+
+
+def format_result(result: BenchResult) -> str:
+    r = result.report
+    lines = [
+        f"Valuegate benchmark — {r.scale} on {r.dialect}",
+        "  " + ", ".join(f"{k.replace('_', ' ')} {v:,}" for k, v in r.counts.items()),
+        f"  generation: {r.seconds:.1f} s  (" + ", ".join(f"{k} {v:.1f} s" for k, v in r.steps.items()) + ")",
+        "",
+        f"  {'operation':<50} {'runs':>5} {'median ms':>11} {'p95 ms':>11} {'goal ms':>9}",
+    ]
+    for f in result.figures:
+        goal = f"< {f.goal_ms:,.0f}" if f.goal_ms else ""
+        lines.append(f"  {f.name:<50} {len(f.runs):>5} {f.median_ms:>11,.1f} {f.p95_ms:>11,.1f} {goal:>9} {f.verdict}")
+    return "\n".join(lines)

@@ -1,0 +1,507 @@
+"""Every route, called as every persona: allowed (2xx) or refused (403; 401 when anonymous), never in between.
+
+Each call gets fresh targets from its case's set-up, so one persona's success cannot hide another's refusal.
+A refused call must leave the audit trail (and so the data) exactly as it was. A new route without a case
+here fails the coverage check at the bottom.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+
+from tests.conftest import TODAY
+from tests.factory import PASSWORD, World, build_world
+from valuegate.app import create_app
+from valuegate.audit.models import AuditEvent
+from valuegate.auth import service as people
+from valuegate.auth.policy import SYSTEM
+from valuegate.config import load_settings
+from valuegate.decisions import service as decisions
+from valuegate.dependencies import service as deps
+from valuegate.finance import service as finance
+from valuegate.gates import service as gates
+from valuegate.gates.models import GateDef, StageDef
+from valuegate.milestones import service as milestones
+from valuegate.portfolio import service as portfolio
+
+# "outsider" is signed in but holds no role anywhere: lists are empty for them, objects refused.
+PERSONAS = ("owner", "sponsor", "controller", "pmo", "auditor", "viewer", "outsider")
+ALL = frozenset(PERSONAS) - {"outsider"}
+SIGNED_IN = frozenset(PERSONAS)
+_n = itertools.count(1)
+
+Params = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Case:
+    method: str
+    route: str  # as in the OpenAPI document
+    allowed: frozenset[str]
+    setup: Callable[[World], Params] = lambda w: {}
+    body: Callable[[Params], Any] | None = None
+    query: Callable[[Params], dict[str, Any]] = field(default=lambda p: {})
+    path: Callable[[Params], str] | None = None
+
+    def url(self, w: World, p: Params) -> str:
+        if self.path:
+            return self.path(p)
+        return self.route.format(**{**w.ids, **p})
+
+
+def _fresh(w: World) -> Params:
+    return {"measure_id": w.measure(f"Fresh {next(_n)}"), "node_id": None}
+
+
+def _request_by_sponsor(w: World) -> Params:
+    mid = w.measure(f"Requested {next(_n)}")
+    req = gates.request_move(w.s, actor=w["sponsor"], measure_id=mid, to_stage="identified")
+    return {"measure_id": mid, "request_id": req.id}
+
+
+def _at(stage: str) -> Callable[[World], Params]:
+    def setup(w: World) -> Params:
+        mid = w.measure(f"At {stage} {next(_n)}")
+        w.advance(mid, stage)
+        return {"measure_id": mid}
+
+    return setup
+
+
+def _implemented_with_actuals(w: World) -> Params:
+    p = _at("implemented")(w)
+    finance.set_values(
+        w.s,
+        actor=w["controller"],
+        measure_id=p["measure_id"],
+        series="actual",
+        entries=[finance.Entry("recurring", "2026-05", 900)],
+        values_version=w.version(p["measure_id"]),
+    )
+    return p
+
+
+def _rebaseline(w: World) -> Params:
+    p = _at("decided")(w)
+    rb = finance.request_rebaseline(
+        w.s,
+        actor=w["owner"],
+        measure_id=p["measure_id"],
+        reason="Volume dropped",
+        entries=[finance.Entry("recurring", "2026-07", 800)],
+    )
+    return {**p, "rebaseline_id": rb.id}
+
+
+def _milestone(w: World) -> Params:
+    mid = w.measure(f"With milestone {next(_n)}")
+    ms = milestones.add_milestone(w.s, actor=w["owner"], measure_id=mid, name="Cut-over", due_on=TODAY)
+    return {"milestone_id": ms.id, "version": ms.version}
+
+
+def _person(w: World) -> Params:
+    p = people.create_person(w.s, actor=SYSTEM, name=f"Person {next(_n)}")
+    return {"person_id": p.id, "version": p.version}
+
+
+def _grant(w: World) -> Params:
+    p = _person(w)
+    g = people.grant(w.s, actor=w["pmo"], person_id=p["person_id"], node_id=w.ids["project"], role="reader")
+    return {"grant_id": g.id}
+
+
+def _org_unit(w: World) -> Params:
+    ou = portfolio.create_org_unit(w.s, actor=SYSTEM, name=f"Unit {next(_n)}", kind="other")
+    return {"org_unit_id": ou.id, "version": ou.version}
+
+
+def _dependency(w: World) -> Params:
+    up, down = w.measure(f"Up {next(_n)}"), w.measure(f"Down {next(_n)}")
+    d = deps.add_dependency(w.s, actor=w["owner"], upstream_id=up, downstream_id=down)
+    return {"dependency_id": d.id, "up": up, "down": down}
+
+
+def _impact(w: World) -> Params:
+    mid = w.measure(f"Touches billing {next(_n)}")
+    impact = deps.add_impact(w.s, actor=w["owner"], measure_id=mid, service_id=w.ids["service"])
+    return {"impact_id": impact.id}
+
+
+def _meeting(w: World) -> Params:
+    m = decisions.create_meeting(
+        w.s, actor=w["pmo"], title=f"SteerCo {next(_n)}", held_on=TODAY, node_id=w.ids["project"], attendee_ids=[]
+    )
+    return {"meeting_id": m.id}
+
+
+def _stage_version(w: World) -> Params:
+    w.s.expire_all()
+    return {"version": w.s.scalar(select(StageDef.version).where(StageDef.code == "identified"))}
+
+
+def _gate_version(w: World) -> Params:
+    w.s.expire_all()
+    return {"version": w.s.scalar(select(GateDef.version).where(GateDef.to_stage == "cancelled"))}
+
+
+def _node_version(w: World) -> Params:
+    p = _fresh(w)
+    return {**p, "version": w.node(p["measure_id"]).version}
+
+
+def _values_version(w: World) -> Params:
+    p = _fresh(w)
+    return {**p, "values_version": w.version(p["measure_id"])}
+
+
+PLANNERS = frozenset({"owner", "pmo"})
+CASES: list[Case] = [
+    Case("GET", "/api/me", SIGNED_IN),
+    Case("GET", "/api/people", SIGNED_IN),
+    Case("POST", "/api/people", frozenset(), body=lambda p: {"name": f"Newcomer {next(_n)}"}),
+    Case("PATCH", "/api/people/{person_id}", frozenset(), _person, lambda p: {"version": p["version"], "title": "CFO"}),
+    Case("POST", "/api/people/{person_id}/tokens", frozenset(), lambda w: {"person_id": w.ids["deputy"]}),
+    Case("POST", "/api/people/{person_id}/tokens#own", SIGNED_IN, path=lambda p: f"/api/people/{p['me']}/tokens"),
+    Case(
+        "POST",
+        "/api/grants",
+        PLANNERS,
+        _person,
+        lambda p: {"person_id": p["person_id"], "node_id": p["project"], "role": "reader"},
+    ),
+    Case("DELETE", "/api/grants/{grant_id}", PLANNERS, _grant),
+    Case(
+        "POST",
+        "/api/delegations",
+        frozenset({"sponsor", "pmo"}),
+        body=lambda p: {
+            "delegator_id": p["sponsor"],
+            "deputy_id": p["deputy"],
+            "starts_on": TODAY.isoformat(),
+            "ends_on": (TODAY + timedelta(days=14)).isoformat(),
+            "reason": "Holiday",
+        },
+    ),
+    Case("GET", "/api/org-units", SIGNED_IN),
+    Case("POST", "/api/org-units", frozenset({"pmo"}), body=lambda p: {"name": f"Unit {next(_n)}", "kind": "other"}),
+    Case(
+        "PATCH",
+        "/api/org-units/{org_unit_id}",
+        frozenset({"pmo"}),
+        _org_unit,
+        lambda p: {"version": p["version"], "name": f"Renamed {next(_n)}"},
+    ),
+    Case("GET", "/api/nodes", SIGNED_IN),
+    Case(
+        "POST",
+        "/api/nodes",
+        PLANNERS,
+        body=lambda p: {"kind": "measure", "name": "New", "parent_id": p["project"], "org_unit_id": p["ou_fin"]},
+    ),
+    Case("GET", "/api/nodes/{node_id}", ALL, path=lambda p: f"/api/nodes/{p['shared']}"),
+    Case(
+        "PATCH",
+        "/api/nodes/{node_id}",
+        PLANNERS,
+        _node_version,
+        lambda p: {"version": p["version"], "name": "Renamed"},
+        path=lambda p: f"/api/nodes/{p['measure_id']}",
+    ),
+    Case(
+        "POST",
+        "/api/nodes/{node_id}/move",
+        frozenset({"pmo"}),
+        _node_version,
+        lambda p: {"version": p["version"], "parent_id": p["project2"], "reason": "Re-scoped"},
+        path=lambda p: f"/api/nodes/{p['measure_id']}/move",
+    ),
+    Case(
+        "POST",
+        "/api/nodes/{node_id}/archive",
+        PLANNERS,
+        _node_version,
+        lambda p: {"version": p["version"], "reason": "Duplicate"},
+        path=lambda p: f"/api/nodes/{p['measure_id']}/archive",
+    ),
+    Case("GET", "/api/measures/{measure_id}", ALL, path=lambda p: f"/api/measures/{p['shared']}"),
+    Case("GET", "/api/measures/{measure_id}/values", ALL, path=lambda p: f"/api/measures/{p['shared']}/values"),
+    Case(
+        "PUT",
+        "/api/measures/{measure_id}/values/{series}",
+        PLANNERS,
+        _values_version,
+        lambda p: {"values_version": p["values_version"], "entries": [{"period": "2026-03", "amount": 500}]},
+        path=lambda p: f"/api/measures/{p['measure_id']}/values/forecast",
+    ),
+    Case(
+        "PUT",
+        "/api/measures/{measure_id}/values/{series}#actual",
+        frozenset({"controller"}),
+        _values_version,
+        lambda p: {"values_version": p["values_version"], "entries": [{"period": "2026-03", "amount": 500}]},
+        path=lambda p: f"/api/measures/{p['measure_id']}/values/actual",
+    ),
+    Case(
+        "GET",
+        "/api/measures/{measure_id}/value-history",
+        ALL,
+        path=lambda p: f"/api/measures/{p['shared']}/value-history",
+    ),
+    Case("GET", "/api/measures/{measure_id}/milestones", ALL, path=lambda p: f"/api/measures/{p['shared']}/milestones"),
+    Case(
+        "POST",
+        "/api/measures/{measure_id}/milestones",
+        PLANNERS,
+        _fresh,
+        lambda p: {"name": "Pilot", "due_on": (TODAY + timedelta(days=20)).isoformat()},
+    ),
+    Case(
+        "PATCH",
+        "/api/milestones/{milestone_id}",
+        PLANNERS,
+        _milestone,
+        lambda p: {"version": p["version"], "done_on": TODAY.isoformat()},
+    ),
+    Case(
+        "DELETE",
+        "/api/milestones/{milestone_id}",
+        PLANNERS,
+        _milestone,
+        query=lambda p: {"version": p["version"]},
+    ),
+    Case("GET", "/api/measures/{measure_id}/next-gate", ALL, path=lambda p: f"/api/measures/{p['shared']}/next-gate"),
+    Case(
+        "POST",
+        "/api/measures/{measure_id}/gate-requests",
+        frozenset({"owner", "sponsor", "pmo"}),
+        _fresh,
+        lambda p: {"to_stage": "identified"},
+    ),
+    Case(
+        "GET",
+        "/api/measures/{measure_id}/gate-requests",
+        ALL,
+        path=lambda p: f"/api/measures/{p['shared']}/gate-requests",
+    ),
+    # The owner leads the project, but may not approve a gate of a measure they own.
+    Case("POST", "/api/gate-requests/{request_id}/approve", frozenset({"pmo"}), _request_by_sponsor, lambda p: {}),
+    Case(
+        "POST",
+        "/api/gate-requests/{request_id}/reject",
+        frozenset({"pmo"}),
+        _request_by_sponsor,
+        lambda p: {"comment": "Not yet"},
+    ),
+    Case(
+        "POST",
+        "/api/gate-requests/{request_id}/defer",
+        frozenset({"pmo"}),
+        _request_by_sponsor,
+        lambda p: {"until": (TODAY + timedelta(days=7)).isoformat(), "reason": "Next SteerCo"},
+    ),
+    Case(
+        "POST",
+        "/api/gate-requests/{request_id}/withdraw",
+        frozenset({"sponsor", "owner", "pmo"}),
+        _request_by_sponsor,
+        lambda p: {},
+    ),
+    Case("GET", "/api/inbox", SIGNED_IN),
+    Case(
+        "POST",
+        "/api/measures/{measure_id}/sign-off",
+        frozenset({"controller"}),
+        _implemented_with_actuals,
+        lambda p: {"verified_value": 900, "evidence_ref": "GL 2026/4711", "confirm_actuals": True},
+    ),
+    Case(
+        "POST",
+        "/api/measures/{measure_id}/rebaselines",
+        PLANNERS,
+        _at("decided"),
+        lambda p: {"reason": "Scope cut", "entries": [{"period": "2026-08", "amount": 700}]},
+    ),
+    Case(
+        "POST",
+        "/api/rebaselines/{rebaseline_id}/decision",
+        frozenset({"sponsor", "controller"}),
+        _rebaseline,
+        lambda p: {"approve": True},
+    ),
+    Case("GET", "/api/gates", SIGNED_IN),
+    Case(
+        "PATCH",
+        "/api/stages/{code}",
+        frozenset({"pmo"}),
+        _stage_version,
+        lambda p: {"version": p["version"], "label": f"L1 ({next(_n)})"},
+        path=lambda p: "/api/stages/identified",
+    ),
+    Case(
+        "PATCH",
+        "/api/gates/{to_stage}",
+        frozenset({"pmo"}),
+        _gate_version,
+        lambda p: {"version": p["version"], "requires_reason": True},
+        path=lambda p: "/api/gates/cancelled",
+    ),
+    Case(
+        "POST",
+        "/api/dependencies",
+        PLANNERS,
+        lambda w: {"up": w.measure(f"Up {next(_n)}"), "down": w.measure(f"Down {next(_n)}")},
+        lambda p: {"upstream_id": p["up"], "downstream_id": p["down"]},
+    ),
+    Case("DELETE", "/api/dependencies/{dependency_id}", PLANNERS, _dependency, query=lambda p: {"reason": "Obsolete"}),
+    Case("GET", "/api/nodes/{node_id}/dependencies", ALL, path=lambda p: f"/api/nodes/{p['shared']}/dependencies"),
+    Case("GET", "/api/value-at-risk", ALL, query=lambda p: {"node_id": p["project"]}),
+    Case(
+        "GET",
+        "/api/value-at-risk#portfolio-wide",
+        frozenset({"pmo", "auditor", "viewer"}),
+        path=lambda p: "/api/value-at-risk",
+    ),
+    Case("GET", "/api/services", SIGNED_IN),
+    Case(
+        "POST",
+        "/api/services",
+        frozenset({"pmo"}),
+        body=lambda p: {"name": f"Service {next(_n)}", "owner_id": p["sponsor"]},
+    ),
+    Case(
+        "POST",
+        "/api/measures/{measure_id}/services",
+        PLANNERS,
+        _fresh,
+        lambda p: {"service_id": p["service"]},
+    ),
+    Case(
+        "POST",
+        "/api/service-impacts/{impact_id}/acknowledge",
+        frozenset({"sponsor"}),  # the service's owner
+        _impact,
+        lambda p: {"note": "Billing team informed"},
+    ),
+    Case(
+        "POST",
+        "/api/meetings",
+        PLANNERS,
+        body=lambda p: {"title": "SteerCo", "held_on": TODAY.isoformat(), "node_id": p["project"]},
+    ),
+    Case("GET", "/api/meetings/{meeting_id}", ALL, _meeting),
+    Case(
+        "POST",
+        "/api/meetings/{meeting_id}/decisions",
+        PLANNERS,
+        _meeting,
+        lambda p: {"outcome": "note", "text": "Benefits tracking moves to monthly."},
+    ),
+    Case("GET", "/api/rollups/pipeline", ALL, query=lambda p: {"node_id": p["project"]}),
+    Case(
+        "GET",
+        "/api/rollups/pipeline#portfolio",
+        frozenset({"pmo", "auditor", "viewer"}),
+        query=lambda p: {"node_id": p["portfolio"]},
+    ),
+    Case("GET", "/api/rollups/status-matrix", ALL, query=lambda p: {"node_id": p["project"]}),
+    Case("GET", "/api/rollups/periods", ALL, query=lambda p: {"node_id": p["project"]}),
+    Case(
+        "GET",
+        "/api/rollups/bridge",
+        ALL,
+        query=lambda p: {"node_id": p["project"], "start": "2026-01-01T00:00:00Z", "end": "2026-12-31T00:00:00Z"},
+    ),
+    Case("GET", "/api/audit/events", frozenset({"pmo", "auditor"})),
+    Case("GET", "/api/audit/verify", frozenset({"auditor"})),
+    Case(
+        "GET",
+        "/api/measures/{measure_id}/evidence",
+        frozenset({"pmo", "auditor"}),
+        path=lambda p: f"/api/measures/{p['shared']}/evidence",
+    ),
+]
+
+
+@pytest.fixture
+def world(db, session):  # type: ignore[no-untyped-def]
+    w = build_world(session)
+    prog2 = portfolio.create_node(
+        session,
+        actor=w["pmo"],
+        kind="project",
+        name="Second project",
+        parent_id=w.ids["program"],
+        org_unit_id=w.ids["ou_fin"],
+        owner_id=w.ids["owner"],
+        sponsor_id=w.ids["sponsor"],
+        controller_id=w.ids["controller"],
+    )
+    svc = deps.create_service(
+        session, actor=w["pmo"], name="Billing", owner_id=w.ids["sponsor"], revenue_generating=True
+    )
+    w.ids.update(project2=prog2.id, service=svc.id, shared=w.measure("Shared measure"))
+    client = TestClient(create_app(load_settings(db.url), db=db, today=TODAY))
+    tokens = {}
+    for persona in PERSONAS:
+        r = client.post("/api/auth/token", json={"login": persona, "password": PASSWORD})
+        assert r.status_code == 201, r.text
+        tokens[persona] = {"Authorization": f"Bearer {r.json()['token']}"}
+    return w, client, tokens
+
+
+def _audit_count(w: World) -> int:
+    """Read in a transaction of its own: the test's session must not hold the write lock during a call."""
+    w.s.commit()
+    count = int(w.s.scalar(select(func.count()).select_from(AuditEvent)) or 0)
+    w.s.commit()
+    return count
+
+
+def test_every_route_as_every_persona(world) -> None:  # type: ignore[no-untyped-def]
+    w, client, tokens = world
+    wrong: list[str] = []
+    for case in CASES:
+        for persona in (*PERSONAS, "anonymous"):
+            params = {**w.ids, **case.setup(w), "me": w.ids.get(persona)}
+            w.s.commit()
+            before = _audit_count(w)
+            headers = tokens.get(persona, {})
+            r = client.request(
+                case.method,
+                case.url(w, params),
+                headers=headers,
+                json=case.body(params) if case.body else None,
+                params=case.query(params),
+            )
+            allowed = persona in case.allowed
+            expected = "2xx" if allowed else ("401" if persona == "anonymous" else "403")
+            ok = r.is_success if allowed else str(r.status_code) == expected
+            if not ok:
+                wrong.append(
+                    f"{case.method} {case.route} as {persona}: want {expected}, got {r.status_code} {r.text[:160]}"
+                )
+            elif not allowed:
+                assert r.headers["content-type"] == "application/problem+json"
+                if _audit_count(w) != before:
+                    wrong.append(f"{case.method} {case.route} as {persona}: refused but the audit trail grew")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_every_route_has_a_permission_case() -> None:
+    app = create_app(load_settings("sqlite://"))
+    routes = {
+        (method.upper(), path)
+        for path, ops in app.openapi()["paths"].items()
+        for method in ops
+        if path != "/api/auth/token"
+    }
+    covered = {(c.method, c.route.split("#")[0]) for c in CASES}
+    assert routes - covered == set(), "routes without a permission case"
