@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 
@@ -19,6 +19,19 @@ from valuegate.migrate import upgrade
 from valuegate.pgcluster import PgCluster, new_cluster, server_bindir
 
 TODAY = date(2026, 6, 15)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _cheap_password_hashing() -> Iterator[None]:
+    """Argon2 at its lowest cost in tests: the suite hashes hundreds of passwords, production keeps the defaults."""
+    from argon2 import PasswordHasher
+
+    from valuegate.auth import passwords
+
+    production = passwords._hasher
+    passwords._hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    yield
+    passwords._hasher = production
 
 
 @pytest.fixture(scope="session")
@@ -57,22 +70,36 @@ _counter = itertools.count()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
-    """A fresh, migrated database with the default gates, on each of the two engines."""
-    if request.param == "sqlite":
-        template: Path = request.getfixturevalue("sqlite_template")
-        target = tmp_path / "test.db"
-        shutil.copy(template, target)
-        database = Database(f"sqlite:///{target}")
-        yield database
+def new_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable[[], Database]]:
+    """A factory of fresh, migrated databases with the default gates, on each of the two engines."""
+    made: list[tuple[Database, str | None]] = []
+    cluster: PgCluster | None = request.getfixturevalue("pg_cluster") if request.param == "postgresql" else None
+    template: Path | None = request.getfixturevalue("sqlite_template") if cluster is None else None
+
+    def make() -> Database:
+        n = next(_counter)
+        if cluster is None:
+            assert template is not None
+            target = tmp_path / f"test{n}.db"
+            shutil.copy(template, target)
+            database, name = Database(f"sqlite:///{target}"), None
+        else:
+            name = f"vg_test_{os.getpid()}_{n}"
+            database = Database(cluster.create_database(name, template="vg_template"))
+        made.append((database, name))
+        return database
+
+    yield make
+    for database, name in made:
         database.dispose()
-        return
-    cluster: PgCluster = request.getfixturevalue("pg_cluster")
-    name = f"vg_test_{os.getpid()}_{next(_counter)}"
-    database = Database(cluster.create_database(name, template="vg_template"))
-    yield database
-    database.dispose()
-    cluster.drop_database(name)
+        if cluster is not None and name is not None:
+            cluster.drop_database(name)
+
+
+@pytest.fixture
+def db(new_database: Callable[[], Database]) -> Database:
+    """A fresh, migrated database with the default gates, on each of the two engines."""
+    return new_database()
 
 
 @pytest.fixture

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import date
+from typing import Any
 
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -23,6 +25,37 @@ PROBLEM = "application/problem+json"
 def problem(status: int, title: str, detail: str, **extra: object) -> JSONResponse:
     body = {"type": "about:blank", "title": title, "status": status, "detail": detail, **extra}
     return JSONResponse(body, status_code=status, media_type=PROBLEM)
+
+
+# PostgreSQL: deadlock detected, serialization failure, lock not available.
+CONTENTION_STATES = {"40P01", "40001", "55P03"}
+
+_PLAIN = {
+    "missing": "is required",
+    "int_type": "must be a whole number",
+    "int_parsing": "must be a whole number",
+    "int_from_float": "must be a whole number",
+    "bool_type": "must be true or false",
+    "bool_parsing": "must be true or false",
+    "string_type": "must be text",
+    "list_type": "must be a list",
+    "dict_type": "must be an object",
+    "model_type": "must be an object",
+    "date_type": "must be a date such as 2026-03-31",
+    "date_parsing": "must be a date such as 2026-03-31",
+    "date_from_datetime_parsing": "must be a date such as 2026-03-31",
+    "datetime_parsing": "must be a date and time such as 2026-03-31T00:00:00Z",
+    "datetime_from_date_parsing": "must be a date and time such as 2026-03-31T00:00:00Z",
+}
+
+
+def plain_problem(error: Mapping[str, Any]) -> str:
+    """Pydantic's error in words a person understands; money is always whole minor units."""
+    text = _PLAIN.get(str(error.get("type")), str(error.get("msg", "is not valid")))
+    loc = error.get("loc", ())
+    if text == "must be a whole number" and loc and "amount" in str(loc[-1]):
+        text += " of minor units (e.g. cents)"
+    return text
 
 
 def create_app(settings: Settings | None = None, *, db: Database | None = None, today: date | None = None) -> FastAPI:
@@ -51,12 +84,20 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
     async def stale(_request: Request, _exc: StaleDataError) -> JSONResponse:
         return problem(409, "Stale version", "Someone else changed this at the same time; reload and try again.")
 
+    @app.exception_handler(DBAPIError)
+    async def contended(_request: Request, exc: DBAPIError) -> JSONResponse:
+        if getattr(exc.orig, "sqlstate", None) not in CONTENTION_STATES:
+            raise exc
+        return problem(409, "Conflict", "Someone else changed the same records at the same moment; try again.")
+
     @app.exception_handler(RequestValidationError)
     async def invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
         errors = [
-            {"at": ".".join(str(p) for p in e.get("loc", ()) if p != "body"), "problem": e.get("msg", "")}
+            {"at": ".".join(str(p) for p in e.get("loc", ()) if p != "body"), "problem": plain_problem(e)}
             for e in exc.errors()
         ]
+        if any(e.get("type") == "json_invalid" for e in exc.errors()):
+            return problem(400, "Malformed request", "The request body is not valid JSON.", errors=errors)
         detail = "; ".join(f"{e['at']}: {e['problem']}" for e in errors) or "The request is not valid."
         return problem(422, "Invalid input", detail, errors=errors)
 

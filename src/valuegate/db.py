@@ -90,6 +90,17 @@ def _configure_sqlite(engine: Engine) -> None:
             conn.exec_driver_sql("BEGIN")
 
 
+WRITE = "valuegate_write"
+
+
+def locks_rows(session: Session) -> bool:
+    """True in a PostgreSQL write session, where rows about to change are locked (SELECT … FOR UPDATE).
+
+    SQLite needs no row locks: a write session holds the database's write lock from its first statement.
+    """
+    return bool(session.info.get(WRITE)) and session.get_bind().dialect.name == "postgresql"
+
+
 class Database:
     """One engine and the two kinds of session a request may need."""
 
@@ -97,7 +108,9 @@ class Database:
         self.url = url
         self.engine = make_engine(url, echo=echo)
         self._read = sessionmaker(self.engine, expire_on_commit=False)
-        self._write = sessionmaker(self.engine.execution_options(valuegate_write=True), expire_on_commit=False)
+        self._write = sessionmaker(
+            self.engine.execution_options(valuegate_write=True), expire_on_commit=False, info={WRITE: True}
+        )
 
     @property
     def dialect(self) -> str:

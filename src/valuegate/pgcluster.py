@@ -25,8 +25,9 @@ def server_bindir() -> Path | None:
 
 
 class PgCluster:
-    def __init__(self, bindir: Path, root: Path) -> None:
+    def __init__(self, bindir: Path, root: Path, server_settings: dict[str, str] | None = None) -> None:
         self.bindir, self.root = bindir, root
+        self.server_settings = server_settings or {}
         self.data, self.sock, self.port = root / "data", root, 54000 + os.getpid() % 1000
         self.as_user = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
 
@@ -38,6 +39,7 @@ class PgCluster:
             shutil.chown(self.root, "postgres")
         self._run(str(self.bindir / "initdb"), "-D", str(self.data), "-A", "trust", "-U", "postgres", "-E", "UTF8")
         options = f"-k {self.sock} -p {self.port} -c listen_addresses='' -c fsync=off -c full_page_writes=off"
+        options += "".join(f" -c {k}={v}" for k, v in self.server_settings.items())
         self._run(
             str(self.bindir / "pg_ctl"),
             "-D",
@@ -73,21 +75,21 @@ class PgCluster:
             engine.dispose()
 
 
-def new_cluster() -> PgCluster:
+def new_cluster(server_settings: dict[str, str] | None = None) -> PgCluster:
     """Start a cluster in a fresh temporary directory; raise RuntimeError when no server is installed."""
     bindir = server_bindir()
     if bindir is None:
         raise RuntimeError("PostgreSQL server binaries are not installed (apt-get install postgresql)")
     root = Path(tempfile.mkdtemp(prefix="vg-pg-"))
     os.chmod(root, 0o755)
-    cluster = PgCluster(bindir, root)
+    cluster = PgCluster(bindir, root, server_settings)
     cluster.start()
     return cluster
 
 
 @contextmanager
-def throwaway_cluster() -> Iterator[PgCluster]:
-    cluster = new_cluster()
+def throwaway_cluster(server_settings: dict[str, str] | None = None) -> Iterator[PgCluster]:
+    cluster = new_cluster(server_settings)
     try:
         yield cluster
     finally:

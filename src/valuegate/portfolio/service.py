@@ -11,7 +11,7 @@ from valuegate.audit import service as audit
 from valuegate.auth.models import Person
 from valuegate.auth.policy import Actor, require
 from valuegate.context import settings_of, today_of
-from valuegate.db import utcnow
+from valuegate.db import locks_rows, utcnow
 from valuegate.errors import InvalidInput, NotFound, RuleViolation, check_version
 from valuegate.gates.models import StageChange
 from valuegate.portfolio import rules
@@ -374,7 +374,10 @@ def archive_node(session: Session, *, actor: Actor, node_id: int, version: int |
 
 
 def get_measure(session: Session, measure_id: int) -> tuple[Node, Measure]:
+    """The measure's node and row; in a write session the row is locked, so concurrent writers queue up
+    and the second sees the first's changes (its stale version is then refused, its roll-up deltas exact)."""
     node = get_node(session, measure_id, "measure")
-    measure = session.get(Measure, measure_id)
+    lock = locks_rows(session)
+    measure = session.get(Measure, measure_id, with_for_update=lock or None, populate_existing=lock)
     assert measure is not None
     return node, measure

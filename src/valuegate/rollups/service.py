@@ -12,12 +12,14 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import Table, delete, insert, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from valuegate.config import Settings
+from valuegate.db import locks_rows
 from valuegate.dependencies.models import Dependency
 from valuegate.dependencies.rules import downstream_closure
 from valuegate.finance import rules as fin
@@ -85,6 +87,7 @@ def capture(session: Session, measure_ids: Iterable[int]) -> dict[int, MeasureSt
             .join(Node, Node.id == Measure.node_id)
             .join(OrgUnit, OrgUnit.id == Node.org_unit_id)
             .where(Measure.node_id.in_(chunk))
+            .execution_options(populate_existing=True)
         )
         for m, path, archived_at, org_path in rows:
             states[m.node_id] = MeasureState(
@@ -185,13 +188,31 @@ class Deltas:
 
 
 def _upsert(session: Session, table: type, rows: list[dict[str, object]], keys: list[str], sums: list[str]) -> None:
+    """Add the deltas to the pre-aggregates (INSERT … ON CONFLICT DO UPDATE SET total = total + delta)."""
     if not rows:
         return
-    dialect = session.get_bind().dialect.name
-    ins = postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
     tbl = table.__table__  # type: ignore[attr-defined]
+    if session.get_bind().dialect.name == "postgresql":
+        # One statement and one round trip whatever the row count: the rows travel as arrays.
+        session.execute(
+            text(_pg_unnest_upsert(tbl, tuple(keys), tuple(sums))), {c: [r[c] for r in rows] for c in rows[0]}
+        )
+        return
+    ins = sqlite.insert(tbl)
     stmt = ins.on_conflict_do_update(index_elements=keys, set_={c: tbl.c[c] + ins.excluded[c] for c in sums})
-    session.execute(stmt, rows)
+    session.connection().execute(stmt, rows)
+
+
+@cache
+def _pg_unnest_upsert(tbl: Table, keys: tuple[str, ...], sums: tuple[str, ...]) -> str:
+    cols = list(keys) + list(sums)
+    dialect = postgresql.dialect()
+    arrays = ", ".join(f"CAST(:{c} AS {tbl.c[c].type.compile(dialect=dialect)}[])" for c in cols)
+    updates = ", ".join(f"{c} = {tbl.name}.{c} + excluded.{c}" for c in sums)
+    return (
+        f"INSERT INTO {tbl.name} ({', '.join(cols)}) SELECT * FROM unnest({arrays}) "
+        f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {updates}"
+    )
 
 
 def apply(session: Session, before: dict[int, MeasureState], after: dict[int, MeasureState]) -> None:
@@ -278,6 +299,10 @@ def tracking(session: Session, settings: Settings, measure_ids: Iterable[int], t
     """Wrap a change to measures; the yielded set may be extended with more measure ids to track."""
     ids = set(measure_ids)
     session.flush()
+    if locks_rows(session) and ids:
+        # Queue behind any concurrent writer of these measures, then read their committed state.
+        for chunk in _chunks(sorted(ids), 500):
+            session.execute(select(Measure.node_id).where(Measure.node_id.in_(chunk)).with_for_update())
     before = capture(session, ids)
     yield ids
     session.flush()

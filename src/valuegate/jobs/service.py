@@ -1,0 +1,155 @@
+"""Background work: the outbox, processed by ``valuegate worker``, and the daily status refresh.
+
+Side effects are recorded as outbox messages in the transaction that causes them and carried out later, so
+several app and worker processes can share one PostgreSQL: a worker claims messages with
+``FOR UPDATE SKIP LOCKED`` and two workers never run the same message.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import exists, func, select
+from sqlalchemy.orm import Session
+
+from valuegate.audit import service as audit
+from valuegate.config import Settings
+from valuegate.context import bind
+from valuegate.db import Database, utcnow
+from valuegate.jobs.models import OutboxMessage
+from valuegate.milestones.models import Milestone
+from valuegate.portfolio.models import Measure, Node
+from valuegate.rollups.service import tracking
+
+MAX_ATTEMPTS = 5
+Handler = Callable[[Session, dict[str, Any]], None]
+HANDLERS: dict[str, Handler] = {}
+
+
+def handles(topic: str) -> Callable[[Handler], Handler]:
+    def register(fn: Handler) -> Handler:
+        HANDLERS[topic] = fn
+        return fn
+
+    return register
+
+
+def enqueue(session: Session, topic: str, payload: dict[str, Any]) -> OutboxMessage:
+    """Record a side effect in the caller's transaction; the worker carries it out after the commit."""
+    if topic not in HANDLERS:
+        raise ValueError(f"no handler for outbox topic {topic!r}")
+    msg = OutboxMessage(topic=topic, payload=payload)
+    session.add(msg)
+    return msg
+
+
+def _retry_at(msg: OutboxMessage) -> datetime:
+    """Back off: 1, 2, 4, 8 minutes after each failure."""
+    return msg.created_at + timedelta(minutes=2**msg.attempts - 1)
+
+
+def process_pending(db: Database, settings: Settings, *, today: date | None = None, limit: int = 50) -> int:
+    """Run due messages one transaction each; return how many succeeded."""
+    done = 0
+    for _ in range(limit):
+        with db.session(write=True) as session:
+            bind(session, settings, today)
+            q = (
+                select(OutboxMessage)
+                .where(OutboxMessage.processed_at.is_(None), OutboxMessage.attempts < MAX_ATTEMPTS)
+                .order_by(OutboxMessage.id)
+                .limit(20)
+            )
+            if session.get_bind().dialect.name == "postgresql":
+                q = q.with_for_update(skip_locked=True)
+            now = utcnow()
+            msg = next((m for m in session.scalars(q) if m.attempts == 0 or _retry_at(m) <= now), None)
+            if msg is None:
+                return done
+            msg_id, topic, payload = msg.id, msg.topic, dict(msg.payload or {})
+            try:
+                HANDLERS[topic](session, payload)
+                msg.processed_at = utcnow()
+                session.commit()
+                done += 1
+            except Exception:
+                session.rollback()
+                _record_failure(db, msg_id, traceback.format_exc(limit=5))
+    return done
+
+
+def _record_failure(db: Database, msg_id: int, error: str) -> None:
+    with db.session(write=True) as session:
+        msg = session.get(OutboxMessage, msg_id)
+        if msg is not None:
+            msg.attempts += 1
+            msg.last_error = error[-4000:]
+            session.commit()
+
+
+def pending_count(session: Session) -> dict[str, int]:
+    pending, failed = session.execute(
+        select(
+            func.count().filter(OutboxMessage.attempts < MAX_ATTEMPTS),
+            func.count().filter(OutboxMessage.attempts >= MAX_ATTEMPTS),
+        ).where(OutboxMessage.processed_at.is_(None))
+    ).one()
+    return {"pending": int(pending or 0), "failed": int(failed or 0)}
+
+
+# -- the daily status refresh --------------------------------------------------------------------------
+
+
+def stale_lateness(session: Session, today: date) -> list[int]:
+    """Measures whose implementation status is out of date because a due date has passed (or un-passed)."""
+    overdue = exists().where(
+        Milestone.measure_id == Measure.node_id, Milestone.done_on.is_(None), Milestone.due_on < today
+    )
+    q = (
+        select(Measure.node_id)
+        .join(Node, Node.id == Measure.node_id)
+        .where(Node.archived_at.is_(None), Measure.stage.not_in(("closed", "cancelled")))
+        .where(((Measure.impl_status != "late") & overdue) | ((Measure.impl_status == "late") & ~overdue))
+    )
+    return list(session.scalars(q))
+
+
+def refresh_statuses(session: Session, settings: Settings, today: date) -> int:
+    """Re-derive the statuses that time alone has changed, with their roll-ups and downstream risk."""
+    ids = stale_lateness(session, today)
+    if not ids:
+        return 0
+    with tracking(session, settings, ids, today):
+        pass
+    audit.record(
+        session,
+        actor_id=None,
+        action="status.refresh",
+        entity_type="measure",
+        entity_id=None,
+        after={"day": today.isoformat(), "measures": len(ids)},
+    )
+    return len(ids)
+
+
+@handles("status.refresh")
+def _status_refresh(session: Session, payload: dict[str, Any]) -> None:
+    from valuegate.context import settings_of
+
+    refresh_statuses(session, settings_of(session), date.fromisoformat(payload["day"]))
+
+
+def schedule_daily(session: Session, today: date) -> bool:
+    """Enqueue today's status refresh unless it already is (safe when several workers run)."""
+    day = today.isoformat()
+    recent = utcnow() - timedelta(days=3)
+    known = session.scalars(
+        select(OutboxMessage.payload).where(OutboxMessage.topic == "status.refresh", OutboxMessage.created_at >= recent)
+    )
+    if any((p or {}).get("day") == day for p in known):
+        return False
+    enqueue(session, "status.refresh", {"day": day})
+    return True
