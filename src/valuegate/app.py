@@ -110,13 +110,17 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
     from valuegate.auth.api import router as auth_router
     from valuegate.decisions.api import router as decisions_router
     from valuegate.dependencies.api import router as dependencies_router
+    from valuegate.finance.api import router as finance_router
     from valuegate.gates.api import router as gates_router
+    from valuegate.milestones.api import router as milestones_router
     from valuegate.portfolio.api import router as portfolio_router
     from valuegate.rollups.api import router as rollups_router
 
     for router in (
         auth_router,
         portfolio_router,
+        finance_router,
+        milestones_router,
         gates_router,
         dependencies_router,
         decisions_router,

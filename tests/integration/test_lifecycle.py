@@ -261,7 +261,11 @@ def test_delegation_lets_a_deputy_approve(session) -> None:  # type: ignore[no-u
         reason="holiday",
     )
     assert [r["id"] for r in gates.inbox(session, actor=w["deputy"])] == [req.id]
+    assert [(r["id"], r["as_role"]) for r in gates.inbox(session, actor=w["controller"])] == [(req.id, "controller")]
+    for persona in ("owner", "sponsor", "viewer", "outsider"):  # the owner requested it and owns the measure
+        assert gates.inbox(session, actor=w[persona]) == [], persona
     gates.approve(session, actor=w["deputy"], request_id=req.id)
+    assert gates.inbox(session, actor=w["controller"]) == []
     assert w.stage(mid) == "detailed"
 
 

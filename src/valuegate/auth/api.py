@@ -2,59 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from fastapi import APIRouter
-from pydantic import BaseModel, Field
 
 from valuegate.auth import service
 from valuegate.auth.models import Person
 from valuegate.auth.policy import actor_for
+from valuegate.auth.schemas import DelegationIn, GrantIn, PersonIn, PersonPatch, TokenRequest
 from valuegate.deps import ActorDep, SessionDep
 
 router = APIRouter(tags=["people"])
-
-
-class TokenRequest(BaseModel):
-    login: str
-    password: str
-    name: str = "api"
-
-
-class PersonIn(BaseModel):
-    name: str = Field(min_length=1, max_length=200)
-    email: str | None = None
-    title: str | None = None
-    org_unit_id: int | None = None
-    global_role: str | None = None
-    login: str | None = None
-    password: str | None = None
-
-
-class PersonPatch(BaseModel):
-    version: int
-    name: str | None = None
-    email: str | None = None
-    title: str | None = None
-    global_role: str | None = None
-    clear_global_role: bool = False
-    active: bool | None = None
-    org_unit_id: int | None = None
-
-
-class GrantIn(BaseModel):
-    person_id: int
-    node_id: int
-    role: str
-
-
-class DelegationIn(BaseModel):
-    delegator_id: int
-    deputy_id: int
-    starts_on: date
-    ends_on: date
-    reason: str | None = None
 
 
 @router.post("/auth/token", status_code=201)

@@ -43,40 +43,76 @@ def ancestor_ids(path: str) -> list[int]:
     return [int(p) for p in path.strip("/").split("/") if p]
 
 
+@dataclass
+class RoleIndex:
+    """What decides an actor's roles on any node, loaded once: grants, and the programs and projects the actor
+    owns (lead) or sponsors or controls (reader). ``roles`` then answers for a node without a query, so a list
+    of many nodes (an inbox, a page) is checked with two queries in all."""
+
+    actor: Actor
+    grants: dict[int, set[str]]
+    leads: set[int]
+    readers: set[int]
+
+    @classmethod
+    def load(cls, session: Session, actor: Actor, node_ids: list[int] | None = None) -> RoleIndex:
+        """Everything for the actor, or only what concerns ``node_ids`` (a node and its ancestors)."""
+        grants: dict[int, set[str]] = {}
+        leads: set[int] = set()
+        readers: set[int] = set()
+        if actor.is_system or (node_ids is not None and not node_ids):
+            return cls(actor, grants, leads, readers)
+        gq = select(NodeGrant.node_id, NodeGrant.role).where(NodeGrant.person_id == actor.person_id)
+        nq = select(Node.id, Node.owner_id, Node.sponsor_id, Node.controller_id).where(
+            Node.kind != "measure",
+            or_(
+                Node.owner_id == actor.person_id,
+                Node.sponsor_id == actor.person_id,
+                Node.controller_id == actor.person_id,
+            ),
+        )
+        if node_ids is not None:
+            gq, nq = gq.where(NodeGrant.node_id.in_(node_ids)), nq.where(Node.id.in_(node_ids))
+        for node_id, role in session.execute(gq):
+            grants.setdefault(node_id, set()).add(role)
+        for node_id, owner_id, sponsor_id, controller_id in session.execute(nq):
+            if owner_id == actor.person_id:
+                leads.add(node_id)
+            if actor.person_id in (sponsor_id, controller_id):
+                readers.add(node_id)
+        return cls(actor, grants, leads, readers)
+
+    def roles(self, node: Node | None) -> set[str]:
+        actor = self.actor
+        roles: set[str] = {actor.global_role} if actor.global_role else set()
+        if actor.is_system:
+            return roles | {"admin"}
+        if node is None:
+            return roles
+        ids = ancestor_ids(node.path)
+        for i in ids:
+            roles |= self.grants.get(i, set())
+        if node.owner_id == actor.person_id:
+            roles.add("owner")
+            if node.kind != "measure":  # the owner of a program or project leads it
+                roles.add("lead")
+        if node.sponsor_id == actor.person_id:
+            roles.add("sponsor")
+        if node.controller_id == actor.person_id:
+            roles.add("controller")
+        for i in ids:
+            if i != node.id:
+                if i in self.leads:
+                    roles.add("lead")
+                if i in self.readers:
+                    roles.add("reader")
+        return roles
+
+
 def roles_on(session: Session, actor: Actor, node: Node | None) -> set[str]:
     """Every role the actor holds on ``node`` (or globally when ``node`` is None)."""
-    roles: set[str] = set()
-    if actor.global_role:
-        roles.add(actor.global_role)
-    if actor.is_system:
-        roles.add("admin")
-        return roles
-    if node is None:
-        return roles
-    ids = ancestor_ids(node.path)
-    roles.update(
-        session.scalars(
-            select(NodeGrant.role).where(NodeGrant.person_id == actor.person_id, NodeGrant.node_id.in_(ids))
-        )
-    )
-    if node.owner_id == actor.person_id:
-        roles.add("owner")
-        if node.kind != "measure":  # the owner of a program or project leads it
-            roles.add("lead")
-    if node.sponsor_id == actor.person_id:
-        roles.add("sponsor")
-    if node.controller_id == actor.person_id:
-        roles.add("controller")
-    above = [i for i in ids if i != node.id]
-    if above:
-        for owner_id, sponsor_id, controller_id in session.execute(
-            select(Node.owner_id, Node.sponsor_id, Node.controller_id).where(Node.id.in_(above))
-        ):
-            if owner_id == actor.person_id:
-                roles.add("lead")
-            if actor.person_id in (sponsor_id, controller_id):
-                roles.add("reader")
-    return roles
+    ids = ancestor_ids(node.path) if node is not None else []
+    return RoleIndex.load(session, actor, ids).roles(node)
 
 
 def require(

@@ -2,31 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from fastapi import APIRouter
-from pydantic import BaseModel
 
 from valuegate.decisions import service
+from valuegate.decisions.schemas import DecisionIn, MeetingIn
 from valuegate.deps import ActorDep, SessionDep
 
 router = APIRouter(tags=["decisions"])
-
-
-class MeetingIn(BaseModel):
-    title: str
-    held_on: date
-    node_id: int | None = None
-    chair_id: int | None = None
-    attendee_ids: list[int] = []
-
-
-class DecisionIn(BaseModel):
-    gate_request_id: int | None = None
-    outcome: str
-    text: str
-    defer_until: date | None = None
 
 
 @router.post("/meetings", status_code=201)

@@ -5,40 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter
-from pydantic import BaseModel
 from sqlalchemy import select
 
 from valuegate.auth.policy import require
 from valuegate.dependencies import service
 from valuegate.dependencies.models import BusinessService
+from valuegate.dependencies.schemas import AckIn, DependencyIn, ImpactIn, ServiceIn
 from valuegate.deps import ActorDep, SessionDep
 from valuegate.portfolio.service import get_node
 
 router = APIRouter(tags=["dependencies"])
-
-
-class DependencyIn(BaseModel):
-    upstream_id: int
-    downstream_id: int
-    blocking: bool = True
-    note: str | None = None
-
-
-class ServiceIn(BaseModel):
-    name: str
-    owner_id: int
-    revenue_generating: bool = False
-    org_unit_id: int | None = None
-    description: str | None = None
-
-
-class ImpactIn(BaseModel):
-    service_id: int
-    note: str | None = None
-
-
-class AckIn(BaseModel):
-    note: str | None = None
 
 
 @router.post("/dependencies", status_code=201)

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from fastapi import APIRouter
-from pydantic import BaseModel, StrictInt
 from sqlalchemy import select
 
 from valuegate.audit import service as audit
@@ -16,55 +14,18 @@ from valuegate.errors import InvalidInput, NotFound, check_version
 from valuegate.finance import service as finance
 from valuegate.gates import rules, service
 from valuegate.gates.models import GateDef, GateRequest, StageDef
+from valuegate.gates.schemas import (
+    DecisionIn,
+    DeferIn,
+    GatePatch,
+    MoveRequestIn,
+    RebaselineDecisionIn,
+    RebaselineIn,
+    SignOffIn,
+    StagePatch,
+)
 
 router = APIRouter(tags=["gates"])
-
-
-class MoveRequestIn(BaseModel):
-    to_stage: str
-    reason: str | None = None
-
-
-class DecisionIn(BaseModel):
-    version: int | None = None
-    comment: str | None = None
-
-
-class DeferIn(BaseModel):
-    version: int | None = None
-    until: date
-    reason: str
-
-
-class SignOffIn(BaseModel):
-    verified_value: StrictInt
-    evidence_ref: str
-    confirm_actuals: bool
-    comment: str | None = None
-    values_version: int | None = None
-
-
-class RebaselineIn(BaseModel):
-    reason: str
-    entries: list[dict[str, Any]]
-
-
-class RebaselineDecisionIn(BaseModel):
-    approve: bool
-    comment: str | None = None
-    version: int | None = None
-
-
-class StagePatch(BaseModel):
-    version: int
-    label: str
-
-
-class GatePatch(BaseModel):
-    version: int
-    criteria: list[str] | None = None
-    approvals: list[list[str]] | None = None
-    requires_reason: bool | None = None
 
 
 @router.post("/measures/{measure_id}/gate-requests", status_code=201)
@@ -262,4 +223,17 @@ def tune_gate(to_stage: str, body: GatePatch, actor: ActorDep, session: SessionD
         "approvals": gate.approvals,
         "requires_reason": gate.requires_reason,
         "version": gate.version,
+    }
+
+
+@router.get("/measures/{measure_id}/next-gate")
+def next_gate(measure_id: int, actor: ActorDep, session: SessionDep) -> dict[str, Any]:
+    ng = service.next_gate(session, actor=actor, measure_id=measure_id)
+    return {
+        "to_stage": ng.to_stage,
+        "label": ng.label,
+        "ready": not ng.unmet,
+        "unmet": [{"criterion": u.code, "problem": u.message} for u in ng.unmet],
+        "approvers": ng.approvers,
+        "pending_request_id": ng.pending_request_id,
     }

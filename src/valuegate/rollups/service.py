@@ -19,7 +19,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from valuegate.config import Settings
-from valuegate.db import locks_rows
+from valuegate.db import chunks, locks_rows
 from valuegate.dependencies.models import Dependency
 from valuegate.dependencies.rules import downstream_closure
 from valuegate.finance import rules as fin
@@ -48,7 +48,7 @@ class MeasureState:
 def current_values(session: Session, measure_ids: Iterable[int]) -> dict[int, Values]:
     ids = list(measure_ids)
     out: dict[int, Values] = {i: {} for i in ids}
-    for chunk in _chunks(ids, 500):
+    for chunk in chunks(ids, 500):
         rows = session.execute(
             select(ValueFact.measure_id, ValueFact.series, ValueFact.kind, ValueFact.period, ValueFact.amount).where(
                 ValueFact.measure_id.in_(chunk), ValueFact.valid_to.is_(None)
@@ -81,7 +81,7 @@ def capture(session: Session, measure_ids: Iterable[int]) -> dict[int, MeasureSt
         return {}
     values = current_values(session, ids)
     states: dict[int, MeasureState] = {}
-    for chunk in _chunks(ids, 500):
+    for chunk in chunks(ids, 500):
         rows = session.execute(
             select(Measure, Node.path, Node.archived_at, OrgUnit.path)
             .join(Node, Node.id == Measure.node_id)
@@ -102,11 +102,6 @@ def capture(session: Session, measure_ids: Iterable[int]) -> dict[int, MeasureSt
                 archived=archived_at is not None,
             )
     return states
-
-
-def _chunks(ids: list[int], size: int) -> Iterator[list[int]]:
-    for i in range(0, len(ids), size):
-        yield ids[i : i + size]
 
 
 def recompute_statuses(session: Session, settings: Settings, measure_ids: Iterable[int], today: date) -> set[int]:
@@ -301,7 +296,7 @@ def tracking(session: Session, settings: Settings, measure_ids: Iterable[int], t
     session.flush()
     if locks_rows(session) and ids:
         # Queue behind any concurrent writer of these measures, then read their committed state.
-        for chunk in _chunks(sorted(ids), 500):
+        for chunk in chunks(sorted(ids), 500):
             session.execute(select(Measure.node_id).where(Measure.node_id.in_(chunk)).with_for_update())
     before = capture(session, ids)
     yield ids

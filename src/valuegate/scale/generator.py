@@ -713,8 +713,3 @@ def _parent(rows: list[tuple[Any, ...]], ou: int) -> int:
 
 def _id_col(name: str) -> Any:
     return table(name, column("id")).c.id
-
-
-def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
-    for i in range(0, len(items), size):
-        yield items[i : i + size]

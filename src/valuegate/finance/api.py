@@ -1,0 +1,57 @@
+"""HTTP adapter for a measure's figures: read (also as known on a date), enter, and their history."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from fastapi import APIRouter
+
+from valuegate.auth.policy import require
+from valuegate.deps import ActorDep, SessionDep
+from valuegate.errors import InvalidInput
+from valuegate.finance import service as finance
+from valuegate.finance.schemas import ValuesIn
+from valuegate.portfolio import service
+
+router = APIRouter(tags=["figures"])
+
+
+@router.get("/measures/{measure_id}/values")
+def get_values(measure_id: int, actor: ActorDep, session: SessionDep, as_of: datetime | None = None) -> dict[str, Any]:
+    node, measure = service.get_measure(session, measure_id)
+    require(session, actor, "node.view", node)
+    if as_of is not None and as_of.tzinfo is None:
+        raise InvalidInput("as_of needs a time zone, e.g. 2026-01-31T00:00:00Z.")
+    return {
+        "measure_id": measure_id,
+        "values_version": measure.values_version,
+        "as_of": as_of.isoformat() if as_of else None,
+        "series": finance.measure_values(session, measure_id, as_of=as_of),
+    }
+
+
+@router.put("/measures/{measure_id}/values/{series}")
+def put_values(measure_id: int, series: str, body: ValuesIn, actor: ActorDep, session: SessionDep) -> dict[str, Any]:
+    entries = finance.parse_entries([e.model_dump() for e in body.entries])
+    m = finance.set_values(
+        session,
+        actor=actor,
+        measure_id=measure_id,
+        series=series,
+        entries=entries,
+        values_version=body.values_version,
+        reason=body.reason,
+    )
+    return {
+        "measure_id": measure_id,
+        "values_version": m.values_version,
+        "series": finance.measure_values(session, measure_id),
+    }
+
+
+@router.get("/measures/{measure_id}/value-history")
+def value_history(measure_id: int, actor: ActorDep, session: SessionDep) -> list[dict[str, Any]]:
+    node, _m = service.get_measure(session, measure_id)
+    require(session, actor, "node.view", node)
+    return finance.value_history(session, measure_id)

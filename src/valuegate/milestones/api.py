@@ -1,0 +1,46 @@
+"""HTTP adapter for milestones, the source of a measure's implementation status."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from sqlalchemy import select
+
+from valuegate.auth.policy import require
+from valuegate.deps import ActorDep, SessionDep
+from valuegate.milestones import service as milestones
+from valuegate.milestones.models import Milestone
+from valuegate.milestones.schemas import MilestoneIn, MilestonePatch
+from valuegate.portfolio import service
+
+router = APIRouter(tags=["milestones"])
+
+
+@router.get("/measures/{measure_id}/milestones")
+def list_milestones(measure_id: int, actor: ActorDep, session: SessionDep) -> list[dict[str, Any]]:
+    node, _m = service.get_measure(session, measure_id)
+    require(session, actor, "node.view", node)
+    rows = session.scalars(select(Milestone).where(Milestone.measure_id == measure_id).order_by(Milestone.due_on))
+    return [milestones.milestone_view(m) for m in rows]
+
+
+@router.post("/measures/{measure_id}/milestones", status_code=201)
+def add_milestone(measure_id: int, body: MilestoneIn, actor: ActorDep, session: SessionDep) -> dict[str, Any]:
+    return milestones.milestone_view(
+        milestones.add_milestone(session, actor=actor, measure_id=measure_id, **body.model_dump())
+    )
+
+
+@router.patch("/milestones/{milestone_id}")
+def update_milestone(milestone_id: int, body: MilestonePatch, actor: ActorDep, session: SessionDep) -> dict[str, Any]:
+    changes = body.model_dump(exclude_unset=True)
+    version = changes.pop("version")
+    return milestones.milestone_view(
+        milestones.update_milestone(session, actor=actor, milestone_id=milestone_id, version=version, changes=changes)
+    )
+
+
+@router.delete("/milestones/{milestone_id}", status_code=204)
+def delete_milestone(milestone_id: int, actor: ActorDep, session: SessionDep, version: int | None = None) -> None:
+    milestones.delete_milestone(session, actor=actor, milestone_id=milestone_id, version=version)
