@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import orjson
+
 GENESIS_HASH = "0" * 64
 
 
+_CANONICAL = orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME
+
+
 def canonical_json(value: Any) -> str:
-    """A stable JSON text: sorted keys, no insignificant whitespace, UTF-8 kept as is."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    """A stable JSON text: sorted keys, no insignificant whitespace, UTF-8 kept as is; other types as str()."""
+    return orjson.dumps(value, default=str, option=_CANONICAL).decode("utf-8")
 
 
 def iso(ts: datetime) -> str:

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 from sqlalchemy import event, insert, select, text
 from sqlalchemy.orm import Session
 
@@ -58,9 +59,7 @@ def _plain(value: Any) -> Any:
     """Round-trip through canonical JSON so that what is hashed is exactly what is stored."""
     if value is None:
         return None
-    import json
-
-    return json.loads(canonical_json(value))
+    return orjson.loads(canonical_json(value))
 
 
 def _write_pending(session: Session) -> None:
