@@ -9,13 +9,18 @@ PORT ?= 8000
 
 .PHONY: setup demo serve test lint format typecheck unit integration system-deps bench clean
 
-setup: $(VENV)/.installed
+setup: $(VENV)/.installed node_modules/.installed
 
 $(VENV)/.installed: requirements-lock.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -r requirements-lock.txt
 	$(BIN)/python -m pip install -q --no-deps -e .
+	touch $@
+
+## Front-end libraries (htmx, ECharts) from package-lock.json; served from node_modules, never committed.
+node_modules/.installed: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $@
 
 ## The product on its embedded default (SQLite) with the demo portfolio.
@@ -53,12 +58,15 @@ BENCH_SCALE ?= s7k
 bench: setup $(if $(PG),system-deps)
 	$(BIN)/valuegate bench --scale $(BENCH_SCALE) $(if $(PG),--postgresql)
 
-## PostgreSQL server binaries for the throwaway test cluster.
+## PostgreSQL server binaries for the throwaway test cluster, and Debian's chromium for the browser tests.
 system-deps:
-	@if ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then \
-		echo "Installing PostgreSQL server binaries for the tests"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; \
+	@missing=""; \
+	ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	test -x /usr/bin/chromium || missing="$$missing chromium"; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing for the tests:$$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) node_modules var .pytest_cache .mypy_cache .ruff_cache

@@ -5,11 +5,14 @@ from __future__ import annotations
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import date
+from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -18,6 +21,8 @@ from valuegate.audit.service import current_request_id
 from valuegate.config import Settings, load_settings
 from valuegate.db import Database
 from valuegate.errors import DomainError
+from valuegate.web.pages import SignInRequired
+from valuegate.web.security import security_headers
 
 PROBLEM = "application/problem+json"
 
@@ -58,6 +63,12 @@ def plain_problem(error: Mapping[str, Any]) -> str:
     return text
 
 
+def error_page(request: Request, status: int, title: str, detail: str) -> Response:
+    from valuegate.web.pages import render
+
+    return render(request, None, "error.html", {"title": title, "detail": detail}, status)
+
+
 def create_app(settings: Settings | None = None, *, db: Database | None = None, today: date | None = None) -> FastAPI:
     settings = settings or load_settings()
     app = FastAPI(title="Valuegate", version="0.1.0", description="Carry IT initiatives from plan to proven value.")
@@ -77,8 +88,14 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
         return response
 
     @app.exception_handler(DomainError)
-    async def domain_error(_request: Request, exc: DomainError) -> JSONResponse:
+    async def domain_error(request: Request, exc: DomainError) -> Response:
+        if not request.url.path.startswith("/api"):
+            return error_page(request, exc.status, exc.problem()["title"], exc.detail)
         return JSONResponse(exc.problem(), status_code=exc.status, media_type=PROBLEM)
+
+    @app.exception_handler(SignInRequired)
+    async def sign_in(_request: Request, exc: SignInRequired) -> Response:
+        return RedirectResponse(f"/login?next={quote(exc.next_url)}", status_code=303)
 
     @app.exception_handler(StaleDataError)
     async def stale(_request: Request, _exc: StaleDataError) -> JSONResponse:
@@ -91,7 +108,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
         return problem(409, "Conflict", "Someone else changed the same records at the same moment; try again.")
 
     @app.exception_handler(RequestValidationError)
-    async def invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
         errors = [
             {"at": ".".join(str(p) for p in e.get("loc", ()) if p != "body"), "problem": plain_problem(e)}
             for e in exc.errors()
@@ -99,6 +116,8 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
         if any(e.get("type") == "json_invalid" for e in exc.errors()):
             return problem(400, "Malformed request", "The request body is not valid JSON.", errors=errors)
         detail = "; ".join(f"{e['at']}: {e['problem']}" for e in errors) or "The request is not valid."
+        if not request.url.path.startswith("/api"):
+            return error_page(request, 422, "Invalid input", detail)
         return problem(422, "Invalid input", detail, errors=errors)
 
     @app.exception_handler(StarletteHTTPException)
@@ -128,6 +147,16 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
         audit_router,
     ):
         app.include_router(router, prefix="/api")
+
+    from valuegate.auth.web import router as auth_pages
+    from valuegate.rollups.web import router as cockpit_pages
+
+    for router in (auth_pages, cockpit_pages):
+        app.include_router(router)
+    app.mount("/static", StaticFiles(directory=str(Path(__file__).parent / "static")), name="static")
+    if settings.assets_dir.is_dir():
+        app.mount("/assets", StaticFiles(directory=str(settings.assets_dir)), name="assets")
+    app.middleware("http")(security_headers)
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:

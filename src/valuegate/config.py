@@ -31,9 +31,17 @@ class Settings:
     actuals_roles: tuple[str, ...] = ("finance",)
     # Days after which an owner who has not updated a measure is "silent".
     update_cadence_days: int = 30
-    # Days of look-ahead for "at risk": a milestone whose forecast passes its due date.
     reporting_currency: str = "EUR"
+    # Front-end libraries (htmx, ECharts) as installed from package-lock.json by `make setup`.
+    assets_dir: Path = field(default_factory=lambda: default_assets_dir())
+    # Send the session cookie over HTTPS only; turn off only for plain-HTTP local use.
+    secure_cookies: bool = False
     extra: dict[str, str] = field(default_factory=dict)
+
+
+def default_assets_dir() -> Path:
+    """node_modules beside the source tree (an editable install, as `make setup` makes)."""
+    return Path(__file__).resolve().parents[2] / "node_modules"
 
 
 def default_database_url() -> str:
@@ -54,4 +62,6 @@ def load_settings(database_url: str | None = None) -> Settings:
         actuals_roles=roles,
         update_cadence_days=_int("VALUEGATE_UPDATE_CADENCE_DAYS", 30),
         reporting_currency=os.environ.get("VALUEGATE_CURRENCY", "EUR"),
+        assets_dir=Path(os.environ.get("VALUEGATE_ASSETS_DIR") or default_assets_dir()),
+        secure_cookies=os.environ.get("VALUEGATE_SECURE_COOKIES", "").lower() in ("1", "true", "yes"),
     )

@@ -1,7 +1,7 @@
 """Import every table so that the metadata is complete (for Alembic and the test set-up)."""
 
 from valuegate.audit.models import AuditEvent
-from valuegate.auth.models import ApiToken, Delegation, NodeGrant, Person
+from valuegate.auth.models import ApiToken, Delegation, NodeGrant, Person, WebSession
 from valuegate.db import Base
 from valuegate.decisions.models import Decision, Meeting, MeetingAttendee
 from valuegate.dependencies.models import BusinessService, Dependency, ServiceImpact
@@ -42,4 +42,5 @@ __all__ = [
     "StageChange",
     "StageDef",
     "ValueFact",
+    "WebSession",
 ]

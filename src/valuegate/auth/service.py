@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import secrets
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from valuegate.audit import service as audit
-from valuegate.auth.models import ApiToken, Delegation, NodeGrant, Person
+from valuegate.auth.models import ApiToken, Delegation, NodeGrant, Person, WebSession
 from valuegate.auth.passwords import hash_password, hash_token, new_token, verify_password
 from valuegate.auth.policy import Actor, actor_for, require
 from valuegate.auth.rules import GLOBAL_ROLES, GRANT_ROLES
@@ -227,6 +228,49 @@ def person_for_token(session: Session, plain: str) -> Person:
     if person is None or not person.active:
         raise Unauthenticated("The API token belongs to an inactive person.")
     return person
+
+
+SESSION_HOURS = 12
+
+
+def start_web_session(session: Session, *, login: str, password: str) -> tuple[WebSession, str]:
+    """Sign a person in from the browser; returns the session and the cookie value (shown once, stored hashed)."""
+    person = authenticate(session, login, password)
+    plain = new_token()
+    web = WebSession(
+        person_id=person.id,
+        token_hash=hash_token(plain),
+        csrf_token=secrets.token_urlsafe(32),
+        expires_at=utcnow() + timedelta(hours=SESSION_HOURS),
+    )
+    session.add(web)
+    session.flush()
+    audit.record(session, actor_id=person.id, action="session.start", entity_type="web_session", entity_id=web.id)
+    session.commit()
+    return web, plain
+
+
+def web_session_for(session: Session, plain: str | None) -> tuple[WebSession, Person] | None:
+    """The live session and its person for a cookie value, or None (unknown, ended, expired or inactive)."""
+    if not plain:
+        return None
+    web = session.scalar(select(WebSession).where(WebSession.token_hash == hash_token(plain)))
+    if web is None or web.ended_at is not None or web.expires_at < utcnow():
+        return None
+    person = session.get(Person, web.person_id)
+    if person is None or not person.active:
+        return None
+    return web, person
+
+
+def end_web_session(session: Session, plain: str | None) -> None:
+    found = web_session_for(session, plain)
+    if found is None:
+        return
+    web, person = found
+    web.ended_at = utcnow()
+    audit.record(session, actor_id=person.id, action="session.end", entity_type="web_session", entity_id=web.id)
+    session.commit()
 
 
 def grant(session: Session, *, actor: Actor, person_id: int, node_id: int, role: str) -> NodeGrant:

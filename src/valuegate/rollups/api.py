@@ -6,31 +6,15 @@ from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter
-from sqlalchemy.orm import Session
 
-from valuegate.auth.policy import Actor, require
+from valuegate.auth.policy import require
 from valuegate.deps import ActorDep, SessionDep
 from valuegate.errors import InvalidInput
 from valuegate.finance import rules as fin
-from valuegate.portfolio.service import get_node, get_org_unit
 from valuegate.rollups import queries
+from valuegate.rollups.scope import resolve_scope
 
 router = APIRouter(tags=["roll-ups"])
-
-
-def _scope(session: Session, actor: Actor, node_id: int | None, org_unit_id: int | None) -> tuple[str, str | None]:
-    if (node_id is None) == (org_unit_id is None):
-        raise InvalidInput("Give exactly one of node_id or org_unit_id.")
-    if node_id is not None:
-        node = get_node(session, node_id)
-        if node.kind == "measure":
-            raise InvalidInput("Roll-ups are for portfolios, programs and projects; read a measure directly.")
-        require(session, actor, "node.view", node)
-        return f"n:{node.id}", node.path
-    ou = get_org_unit(session, org_unit_id or 0)
-    if not actor.reads_all:
-        require(session, actor, "audit.read", None, what="org-unit roll-ups")
-    return f"o:{ou.id}", None
 
 
 def _aware(value: datetime, name: str) -> datetime:
@@ -52,7 +36,7 @@ def pipeline(
 ) -> dict[str, Any]:
     if kind not in fin.KINDS:
         raise InvalidInput(f"Unknown kind {kind!r}; use one of {', '.join(fin.KINDS)}.")
-    scope, path = _scope(session, actor, node_id, org_unit_id)
+    scope, path = resolve_scope(session, actor, node_id, org_unit_id)
     if as_of is not None:
         if path is None:
             raise InvalidInput("As-of roll-ups are available per node.")
@@ -64,7 +48,7 @@ def pipeline(
 def status_matrix(
     actor: ActorDep, session: SessionDep, node_id: int | None = None, org_unit_id: int | None = None
 ) -> list[dict[str, Any]]:
-    scope, _ = _scope(session, actor, node_id, org_unit_id)
+    scope, _ = resolve_scope(session, actor, node_id, org_unit_id)
     return queries.status_matrix(session, scope)
 
 
@@ -82,7 +66,7 @@ def periods(
     for label, p in (("start", start), ("end", end)):
         if p is not None and not fin.is_period(p):
             raise InvalidInput(f"{label} {p!r} is not a month in the form YYYY-MM.")
-    scope, _ = _scope(session, actor, node_id, org_unit_id)
+    scope, _ = resolve_scope(session, actor, node_id, org_unit_id)
     by_series = queries.periods(session, scope, kind=kind, stage=stage, start=start, end=end)
     fy_start = session.info["valuegate_settings"].fiscal_year_start_month
     return {
@@ -100,7 +84,7 @@ def bridge(
 ) -> dict[str, Any]:
     path = None
     if node_id is not None:
-        _scope_, path = _scope(session, actor, node_id, None)
+        _scope_, path = resolve_scope(session, actor, node_id, None)
     elif not actor.reads_all:
         require(session, actor, "audit.read", None, what="the whole portfolio")
     try:

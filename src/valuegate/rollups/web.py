@@ -1,0 +1,151 @@
+"""The portfolio cockpit: pipeline by stage, value by month, the two statuses side by side, what needs attention."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlalchemy import func, select
+
+from valuegate.auth.policy import visible_nodes
+from valuegate.context import settings_of, today_of
+from valuegate.errors import InvalidInput, NotFound
+from valuegate.finance import rules as fin
+from valuegate.gates.rules import STAGE_ORDER
+from valuegate.milestones.rules import IMPL_STATUSES
+from valuegate.portfolio.models import Node, OrgUnit
+from valuegate.rollups import cockpit, queries
+from valuegate.rollups.scope import resolve_scope
+from valuegate.web.pages import PageDep, render
+
+router = APIRouter(include_in_schema=False)
+
+IMPL_ROWS = [*IMPL_STATUSES, "at_risk_upstream"]
+VALUE_COLS = list(fin.VALUE_RAG)
+
+
+def _default_node(page: Any) -> int:
+    q = select(Node.id).where(Node.kind != "measure", Node.archived_at.is_(None))
+    restrict = visible_nodes(page.actor)
+    if restrict is not None:
+        q = q.where(restrict)
+    node_id = page.session.scalar(q.order_by(func.length(Node.path), Node.id).limit(1))
+    if node_id is None:
+        raise NotFound("There is nothing in the portfolio you may see yet.")
+    return int(node_id)
+
+
+def _choices(page: Any) -> dict[str, Any]:
+    """Portfolios and programs to filter by (those the person may see), and org units."""
+    restrict = visible_nodes(page.actor)
+    # Global readers pick among portfolios and programs; everyone else among what they may see, projects too.
+    kinds = ("portfolio", "program") if restrict is None else ("portfolio", "program", "project")
+    q = select(Node.id, Node.name, Node.kind).where(Node.kind.in_(kinds), Node.archived_at.is_(None))
+    if restrict is not None:
+        q = q.where(restrict)
+    rows = page.session.execute(q.order_by(Node.path).limit(500))
+    nodes = [{"id": i, "name": n, "kind": k} for i, n, k in rows]
+    units = (
+        []
+        if not page.actor.reads_all
+        else [
+            {"id": i, "name": n}
+            for i, n in page.session.execute(select(OrgUnit.id, OrgUnit.name).order_by(OrgUnit.path))
+        ]
+    )
+    return {"nodes": nodes, "org_units": units}
+
+
+def _optional_id(value: str, name: str) -> int | None:
+    """An id from a filter form: empty means "not chosen"."""
+    if not value.strip():
+        return None
+    if not value.strip().isdigit():
+        raise InvalidInput(f"{name} must be a number.")
+    return int(value)
+
+
+@router.get("/", response_class=HTMLResponse)
+def cockpit_page(
+    request: Request,
+    page: PageDep,
+    node: str = Query("", alias="node_id"),
+    org_unit: str = Query("", alias="org_unit_id"),
+    kind: str = "recurring",
+    stage: str | None = None,
+    impl_status: str | None = None,
+    value_status: str | None = None,
+) -> Response:
+    s = page.session
+    node_id, org_unit_id = _optional_id(node, "node_id"), _optional_id(org_unit, "org_unit_id")
+    if kind not in fin.KINDS:
+        raise InvalidInput(f"Unknown kind {kind!r}.")
+    if stage and stage not in STAGE_ORDER:
+        raise InvalidInput(f"Unknown stage {stage!r}.")
+    if org_unit_id is None and node_id is None:
+        node_id = _default_node(page)
+    scope, path = resolve_scope(s, page.actor, node_id if org_unit_id is None else None, org_unit_id)
+    org_path = None
+    title = ""
+    if org_unit_id is not None:
+        ou = s.get(OrgUnit, org_unit_id)
+        org_path, title = (ou.path, ou.name) if ou else (None, "")
+    else:
+        scope_node = s.get(Node, node_id)
+        title = scope_node.name if scope_node else ""
+    pipe = queries.pipeline(s, scope, impl_status=impl_status or None, value_rag=value_status or None, kind=kind)
+    stages = [r for r in pipe["stages"] if not stage or r["stage"] == stage]
+    months = queries.periods(s, scope, kind=kind, stage=stage or None)
+    matrix: dict[tuple[str, str], int] = {}
+    for r in queries.status_matrix(s, scope):
+        key = (r["impl_status"], r["value_rag"])
+        matrix[key] = matrix.get(key, 0) + r["measures"]
+    settings = settings_of(s)
+    pending_total, pending = cockpit.pending_decisions(s, path, org_path)
+    chart = {
+        "stages": [r["stage"] for r in stages],
+        "series": {
+            name: [round(r["series"].get(name, {}).get("total", 0) / 100) for r in stages]
+            for name in ("plan", "baseline", "forecast", "actual", "estimate")
+        },
+        "verified": [round(r["verified_value"] / 100) for r in stages],
+        "months": sorted(set().union(*(m.keys() for m in months.values()))) if months else [],
+    }
+    chart["monthly"] = {
+        name: [round(months.get(name, {}).get(p, 0) / 100) for p in chart["months"]]
+        for name in ("plan", "forecast", "actual", "baseline")
+    }
+    return render(
+        request,
+        page,
+        "rollups/cockpit.html",
+        {
+            "active": "cockpit",
+            "title": title,
+            "scope": scope,
+            "filters": {
+                "node_id": node_id if org_unit_id is None else None,
+                "org_unit_id": org_unit_id,
+                "kind": kind,
+                "stage": stage or "",
+                "impl_status": impl_status or "",
+                "value_status": value_status or "",
+            },
+            "choices": _choices(page),
+            "kinds": fin.KIND_LABELS,
+            "stages": stages,
+            "totals": pipe["totals"],
+            "chart": chart,
+            "months": months,
+            "impl_rows": IMPL_ROWS,
+            "value_cols": VALUE_COLS,
+            "matrix": matrix,
+            "late": cockpit.late_milestones(s, path, org_path, today_of(s)),
+            "blocked": cockpit.blocked_measures(s, path, org_path),
+            "pending_total": pending_total,
+            "pending": pending,
+            "silent": cockpit.silent_owners(s, path, org_path, settings.update_cadence_days),
+            "cadence_days": settings.update_cadence_days,
+        },
+    )

@@ -1,0 +1,91 @@
+"""What every page needs: the signed-in person (from the session cookie), CSRF checks and rendering."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import Depends, Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from valuegate.auth.models import Person, WebSession
+from valuegate.auth.policy import Actor, actor_for
+from valuegate.auth.service import web_session_for
+from valuegate.deps import SessionDep
+from valuegate.errors import PermissionDenied
+from valuegate.finance import rules as fin
+from valuegate.gates.service import inbox, stage_labels
+from valuegate.web.security import CSRF_FIELD, CSRF_HEADER, SESSION_COOKIE, csrf_matches
+
+TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent.parent / "templates"))
+
+
+class SignInRequired(Exception):
+    def __init__(self, next_url: str) -> None:
+        self.next_url = next_url
+
+
+@dataclass
+class Page:
+    actor: Actor
+    person: Person
+    web: WebSession
+    session: Any  # the request's SQLAlchemy session
+
+    @property
+    def csrf(self) -> str:
+        return self.web.csrf_token
+
+
+def get_page(request: Request, session: SessionDep) -> Page:
+    found = web_session_for(session, request.cookies.get(SESSION_COOKIE))
+    if found is None:
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        raise SignInRequired(target)
+    web, person = found
+    return Page(actor_for(person), person, web, session)
+
+
+PageDep = Annotated[Page, Depends(get_page)]
+
+
+async def check_csrf(request: Request, page: PageDep) -> Page:
+    """Every state-changing request from a page carries the session's CSRF token (form field or header)."""
+    given = request.headers.get(CSRF_HEADER)
+    if given is None:
+        form = await request.form()
+        value = form.get(CSRF_FIELD)
+        given = value if isinstance(value, str) else None
+    if not csrf_matches(page.csrf, given):
+        raise PermissionDenied("This form has expired or did not come from Valuegate; reload the page and try again.")
+    return page
+
+
+FormPageDep = Annotated[Page, Depends(check_csrf)]
+
+
+def money(minor: int | None, currency: str = "EUR") -> str:
+    """Minor units to a readable amount: 1234567 -> '12,346'; thousands separators, no cents."""
+    if minor is None:
+        return "–"
+    return f"{round(minor / 100):,}"
+
+
+def render(
+    request: Request, page: Page | None, template: str, context: dict[str, Any], status: int = 200
+) -> HTMLResponse:
+    settings = request.app.state.settings
+    base: dict[str, Any] = {
+        "page": page,
+        "currency": settings.reporting_currency,
+        "money": money,
+        "kind_labels": fin.KIND_LABELS,
+        "quote": quote,
+    }
+    if page is not None:
+        base["stage_labels"] = stage_labels(page.session)
+        base["inbox_count"] = len(inbox(page.session, actor=page.actor))
+    return TEMPLATES.TemplateResponse(request, template, {**base, **context}, status_code=status)

@@ -1,0 +1,97 @@
+"""A live Valuegate with the demo portfolio on 127.0.0.1, and Debian's chromium driven by Playwright."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+
+from valuegate.app import create_app
+from valuegate.config import load_settings
+from valuegate.context import bind
+from valuegate.db import Database
+from valuegate.demo import load_demo
+
+CHROMIUM = Path("/usr/bin/chromium")
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--headless",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PASSWORD = "valuegate-demo"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def live_server(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The product on its embedded default with the demo data, served by uvicorn in a thread."""
+    target = tmp_path_factory.mktemp("live") / "demo.db"
+    shutil.copy(sqlite_template, target)
+    url = f"sqlite:///{target}"
+    settings = load_settings(url)
+    db = Database(url)
+    with db.session(write=True) as session:
+        bind(session, settings)
+        load_demo(session)
+    port = _free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(settings, db=db), host="127.0.0.1", port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    for _ in range(100):
+        if server.started:
+            break
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+    db.dispose()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail("chromium is missing at /usr/bin/chromium; the set-up should have installed it.")
+        pytest.skip("chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, live_server):  # type: ignore[no-untyped-def]
+    context = browser.new_context(base_url=live_server, viewport={"width": 1366, "height": 900})
+    p = context.new_page()
+    p.console_errors = []  # type: ignore[attr-defined]
+    p.on("console", lambda m: p.console_errors.append(m.text) if m.type == "error" else None)  # type: ignore[attr-defined]
+    yield p
+    context.close()
+
+
+def sign_in(page, login: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto("/login")
+    page.get_by_label("Login").fill(login)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/")
