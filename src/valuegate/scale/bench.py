@@ -29,6 +29,8 @@ from valuegate.portfolio.service import get_measure
 from valuegate.rollups import queries
 from valuegate.scale.generator import Generator, Report, Scale
 
+BENCH_PASSWORD = "bench-password-not-for-production"
+
 
 @dataclass
 class Figure:
@@ -116,6 +118,7 @@ class Bench:
                 50,
             )
         )
+        figures += self._pages(pmo.id, portfolio, program)
         as_of = utcnow() - timedelta(days=90)
         figures.append(
             Figure(
@@ -125,6 +128,35 @@ class Bench:
         )
         figures.append(Figure("audit verify (whole log)", _timed(verify_runs, lambda i: self._verify()), 30_000))
         return BenchResult(report, figures)
+
+    def _pages(self, pmo_id: int, portfolio: int, program: int) -> list[Figure]:
+        """Whole pages through the web stack (session, policy, queries, templates), as a signed-in PMO lead."""
+        from valuegate.app import create_app
+        from valuegate.auth.policy import SYSTEM
+        from valuegate.auth.service import set_password, start_web_session
+        from valuegate.scale.asgi import get
+        from valuegate.web.security import SESSION_COOKIE
+
+        with self.db.session(write=True) as s:
+            bind(s, self.settings, self.today)
+            set_password(s, actor=SYSTEM, person_id=pmo_id, login="bench-pmo", password=BENCH_PASSWORD)
+            _web, cookie = start_web_session(s, login="bench-pmo", password=BENCH_PASSWORD)
+        app = create_app(self.settings, db=self.db, today=self.today)
+        cookies = {SESSION_COOKIE: cookie}
+
+        def page(path: str) -> Callable[[int], object]:
+            def fetch(_i: int) -> object:
+                status, _body = get(app, path, cookies)
+                if status != 200:
+                    raise RuntimeError(f"GET {path} answered {status}")
+                return status
+
+            return fetch
+
+        return [
+            Figure("page: portfolio cockpit", _timed(self.repeat, page(f"/?node_id={portfolio}")), 300),
+            Figure("page: program cockpit", _timed(self.repeat, page(f"/?node_id={program}")), 300),
+        ]
 
     def _read(self, fn: Callable[..., object]) -> object:
         with self.db.session() as s:
