@@ -8,6 +8,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -38,8 +39,14 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+@dataclass
+class Live:
+    url: str
+    db: Database
+
+
 @pytest.fixture(scope="session")
-def live_server(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def live(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     """The product on its embedded default with the demo data, served by uvicorn in a thread."""
     target = tmp_path_factory.mktemp("live") / "demo.db"
     shutil.copy(sqlite_template, target)
@@ -59,7 +66,7 @@ def live_server(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory)
         if server.started:
             break
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
+    yield Live(f"http://127.0.0.1:{port}", db)
     server.should_exit = True
     thread.join(timeout=10)
     db.dispose()
@@ -80,11 +87,23 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture
-def page(browser, live_server):  # type: ignore[no-untyped-def]
-    context = browser.new_context(base_url=live_server, viewport={"width": 1366, "height": 900})
+def page(browser, live):  # type: ignore[no-untyped-def]
+    context = browser.new_context(base_url=live.url, viewport={"width": 1366, "height": 900})
     p = context.new_page()
+    # Script errors and CSP violations, and any script, style or data request that failed. A refused form post
+    # answers with its own 4xx page on purpose; that is checked by each test, not here.
     p.console_errors = []  # type: ignore[attr-defined]
-    p.on("console", lambda m: p.console_errors.append(m.text) if m.type == "error" else None)  # type: ignore[attr-defined]
+
+    def on_console(message) -> None:  # type: ignore[no-untyped-def]
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+            p.console_errors.append(message.text)  # type: ignore[attr-defined]
+
+    def on_response(response) -> None:  # type: ignore[no-untyped-def]
+        if response.status >= 400 and response.request.resource_type not in ("document",):
+            p.console_errors.append(f"{response.status} {response.url}")  # type: ignore[attr-defined]
+
+    p.on("console", on_console)
+    p.on("response", on_response)
     yield p
     context.close()
 

@@ -5,10 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Query, Response
-from sqlalchemy import select
 
 from valuegate.audit import service
-from valuegate.audit.models import AuditEvent
 from valuegate.auth.policy import require
 from valuegate.deps import ActorDep, SessionDep
 from valuegate.finance.service import value_history
@@ -29,34 +27,16 @@ def events(
     before_id: int | None = None,
 ) -> list[dict[str, Any]]:
     require(session, actor, "audit.read", what="the audit trail")
-    q = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(limit)
-    for col, value in (
-        (AuditEvent.entity_type, entity_type),
-        (AuditEvent.measure_id, measure_id),
-        (AuditEvent.actor_id, actor_id),
-        (AuditEvent.action, action),
-    ):
-        if value is not None:
-            q = q.where(col == value)
-    if before_id is not None:
-        q = q.where(AuditEvent.id < before_id)
-    return [
-        {
-            "id": e.id,
-            "occurred_at": e.occurred_at.isoformat(),
-            "actor_id": e.actor_id,
-            "action": e.action,
-            "entity_type": e.entity_type,
-            "entity_id": e.entity_id,
-            "measure_id": e.measure_id,
-            "before": e.before,
-            "after": e.after,
-            "reason": e.reason,
-            "request_id": e.request_id,
-            "hash": e.hash,
-        }
-        for e in session.scalars(q)
-    ]
+    found = service.list_events(
+        session,
+        entity_type=entity_type,
+        measure_id=measure_id,
+        actor_id=actor_id,
+        action=action,
+        limit=limit,
+        before_id=before_id,
+    )
+    return [service.event_view(e) for e in found]
 
 
 @router.get("/audit/verify")
@@ -78,13 +58,9 @@ def evidence(
 ) -> Response | dict[str, Any]:
     node, _m = get_measure(session, measure_id)
     require(session, actor, "audit.read", node)
-    events = service.events_for_measure(session, measure_id)
     if format == "csv":
-        return Response(
-            service.events_as_csv(events),
-            media_type="text/csv",
-            headers={"Content-Disposition": f'attachment; filename="measure-{measure_id}-evidence.csv"'},
-        )
+        return service.evidence_response(session, measure_id, node.name, "csv", [])
+    events = service.events_for_measure(session, measure_id)
     return {
         "measure_id": measure_id,
         "name": node.name,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 from typing import Any
 
 
@@ -37,5 +38,12 @@ def get(app: Any, path: str, cookies: dict[str, str] | None = None) -> tuple[int
         elif message["type"] == "http.response.body":
             body.extend(message.get("body", b""))
 
-    asyncio.run(app(scope, receive, send))
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        asyncio.run(app(scope, receive, send))
+    else:  # called from inside an event loop (e.g. next to Playwright): run on a thread of its own
+        worker = threading.Thread(target=lambda: asyncio.run(app(scope, receive, send)))
+        worker.start()
+        worker.join()
     return status, bytes(body)

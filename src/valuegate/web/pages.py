@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from valuegate.auth.models import Person, WebSession
-from valuegate.auth.policy import Actor, actor_for
+from valuegate.auth.policy import Actor, actor_for, can
 from valuegate.auth.service import web_session_for
 from valuegate.deps import SessionDep
 from valuegate.errors import PermissionDenied
@@ -88,4 +88,5 @@ def render(
     if page is not None:
         base["stage_labels"] = stage_labels(page.session)
         base["inbox_count"] = len(inbox(page.session, actor=page.actor))
+        base["can_read_audit"] = can(page.session, page.actor, "audit.read")
     return TEMPLATES.TemplateResponse(request, template, {**base, **context}, status_code=status)

@@ -1,0 +1,189 @@
+"""The measure workspace: where a measure stands, what its next gate still needs, its figures and its history."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import select
+
+from valuegate.audit.service import events_for_measure
+from valuegate.auth.models import Person
+from valuegate.auth.policy import can, require
+from valuegate.dependencies.models import BusinessService, ServiceImpact
+from valuegate.dependencies.service import dependencies_of
+from valuegate.errors import DomainError, InvalidInput
+from valuegate.finance import rules as fin
+from valuegate.finance.service import measure_values
+from valuegate.gates import service as gates
+from valuegate.gates.rules import FORWARD
+from valuegate.milestones.models import Milestone
+from valuegate.portfolio.models import Node
+from valuegate.portfolio.service import get_measure
+from valuegate.web.pages import FormPageDep, Page, PageDep, render
+
+router = APIRouter(include_in_schema=False)
+
+
+def _names(page: Page, ids: set[int | None]) -> dict[int, str]:
+    wanted = [i for i in ids if i is not None]
+    if not wanted:
+        return {}
+    return dict(page.session.execute(select(Person.id, Person.name).where(Person.id.in_(wanted))).all())
+
+
+def workspace(
+    request: Request, page: Page, measure_id: int, *, error: str | None = None, status: int = 200
+) -> Response:
+    s = page.session
+    node, measure = get_measure(s, measure_id)
+    require(s, page.actor, "node.view", node)
+    nxt = gates.next_gate(s, actor=page.actor, measure_id=measure_id)
+    values = measure_values(s, measure_id)
+    periods = sorted({p for by_kind in values.values() for v in by_kind.values() for p in v["periods"]})
+    milestones = list(s.scalars(select(Milestone).where(Milestone.measure_id == measure_id).order_by(Milestone.due_on)))
+    links = dependencies_of(s, measure_id)
+    impacts = s.execute(
+        select(ServiceImpact, BusinessService.name, BusinessService.revenue_generating, BusinessService.owner_id)
+        .join(BusinessService, BusinessService.id == ServiceImpact.service_id)
+        .where(ServiceImpact.measure_id == measure_id)
+    ).all()
+    events = events_for_measure(s, measure_id)
+    people = _names(
+        page,
+        {node.owner_id, node.sponsor_id, node.controller_id}
+        | {e["actor_id"] for e in events}
+        | {owner for *_rest, owner in impacts},
+    )
+    ancestors = [int(i) for i in node.path.strip("/").split("/")[:-1]]
+    trail = dict(s.execute(select(Node.id, Node.name).where(Node.id.in_(ancestors))).all())
+    stage_index = FORWARD.index(measure.stage) if measure.stage in FORWARD else None
+    return render(
+        request,
+        page,
+        "portfolio/measure.html",
+        {
+            "node": node,
+            "measure": measure,
+            "trail": [(i, trail.get(i, "")) for i in ancestors],
+            "forward": FORWARD,
+            "stage_index": stage_index,
+            "next": nxt,
+            "can_request": can(s, page.actor, "gate.request", node) and nxt.to_stage and not nxt.pending_request_id,
+            "values": values,
+            "periods": periods,
+            "series_order": ["plan", "baseline", "forecast", "actual", "estimate"],
+            "kinds": fin.KIND_LABELS,
+            "milestones": milestones,
+            "links": links,
+            "impacts": [
+                {
+                    "service": name,
+                    "revenue": revenue,
+                    "owner": people.get(owner, "?"),
+                    "acknowledged": imp.acknowledged_at,
+                }
+                for imp, name, revenue, owner in impacts
+            ],
+            "events": list(reversed(events)),
+            "people": people,
+            "error": error,
+        },
+        status,
+    )
+
+
+@router.get("/measures/{measure_id}", response_class=HTMLResponse)
+def measure_page(request: Request, measure_id: int, page: PageDep) -> Response:
+    return workspace(request, page, measure_id)
+
+
+@router.post("/measures/{measure_id}/gate-requests")
+def request_gate(
+    request: Request,
+    measure_id: int,
+    page: FormPageDep,
+    to_stage: Annotated[str, Form()],
+    reason: Annotated[str, Form()] = "",
+) -> Response:
+    try:
+        gates.request_move(
+            page.session, actor=page.actor, measure_id=measure_id, to_stage=to_stage, reason=reason or None
+        )
+    except DomainError as exc:
+        page.session.rollback()
+        details = "; ".join(str(e.get("problem", "")) for e in exc.errors if isinstance(e, dict))
+        return workspace(request, page, measure_id, error=f"{exc.detail} {details}".strip(), status=exc.status)
+    return RedirectResponse(f"/measures/{measure_id}", status_code=303)
+
+
+def _parse_amount(text: str) -> int:
+    """A verified value typed in major units (e.g. '12,500' or '12500.50') into minor units."""
+    cleaned = text.replace(",", "").replace(" ", "").strip()
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation as exc:
+        raise InvalidInput(f"{text!r} is not an amount; type it like 12500 or 12500.50.") from exc
+    if value < 0 or value != value.quantize(Decimal("0.01")):
+        raise InvalidInput("The verified value is a positive amount with at most two decimals.")
+    return int(value * 100)
+
+
+def sign_off_page(
+    request: Request, page: Page, measure_id: int, *, error: str | None = None, status: int = 200
+) -> Response:
+    s = page.session
+    node, measure = get_measure(s, measure_id)
+    require(s, page.actor, "node.view", node)
+    values = measure_values(s, measure_id)
+    recurring = {series: values.get(series, {}).get("recurring") for series in ("baseline", "forecast", "actual")}
+    periods = sorted({p for v in recurring.values() if v for p in v["periods"]})
+    is_controller = page.actor.person_id == node.controller_id
+    return render(
+        request,
+        page,
+        "portfolio/sign_off.html",
+        {
+            "node": node,
+            "measure": measure,
+            "recurring": recurring,
+            "periods": periods,
+            "is_controller": is_controller,
+            "controller": _names(page, {node.controller_id}).get(node.controller_id or 0, "—"),
+            "error": error,
+        },
+        status,
+    )
+
+
+@router.get("/measures/{measure_id}/sign-off", response_class=HTMLResponse)
+def sign_off_form(request: Request, measure_id: int, page: PageDep) -> Response:
+    return sign_off_page(request, page, measure_id)
+
+
+@router.post("/measures/{measure_id}/sign-off")
+def sign_off(
+    request: Request,
+    measure_id: int,
+    page: FormPageDep,
+    verified_value: Annotated[str, Form()] = "",
+    evidence_ref: Annotated[str, Form()] = "",
+    confirm_actuals: Annotated[str, Form()] = "",
+    comment: Annotated[str, Form()] = "",
+) -> Response:
+    try:
+        gates.sign_off(
+            page.session,
+            actor=page.actor,
+            measure_id=measure_id,
+            verified_value=_parse_amount(verified_value),
+            evidence_ref=evidence_ref,
+            confirm_actuals=confirm_actuals == "yes",
+            comment=comment or None,
+        )
+    except DomainError as exc:
+        page.session.rollback()
+        return sign_off_page(request, page, measure_id, error=exc.detail, status=exc.status)
+    return RedirectResponse(f"/measures/{measure_id}", status_code=303)

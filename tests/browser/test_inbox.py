@@ -1,0 +1,41 @@
+"""The decision inbox in a real browser: the business case, a refused rejection without comment, an approval."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from tests.browser.conftest import sign_in
+from tests.browser.test_measure import _defined_measure_of
+from valuegate.auth.models import Person
+from valuegate.auth.policy import actor_for
+from valuegate.config import load_settings
+from valuegate.context import bind
+from valuegate.gates import service as gates
+from valuegate.portfolio.models import Measure
+
+
+def test_the_pmo_decides_a_gate_request_from_the_inbox(page, live) -> None:  # type: ignore[no-untyped-def]
+    mid = _defined_measure_of(live, "owner")
+    with live.db.session(write=True) as s:
+        bind(s, load_settings(live.db.url))
+        owner = s.scalar(select(Person).where(Person.login == "owner"))
+        req = gates.request_move(s, actor=actor_for(owner), measure_id=mid, to_stage="identified", reason="Ready")
+        name = req.measure_id
+    sign_in(page, "pmo")
+    count = int(page.get_by_test_id("inbox-count").inner_text())
+    assert count >= 1
+    page.get_by_role("link", name="Decisions").click()
+    card = page.get_by_test_id("decision").filter(has=page.locator(f'a[href="/measures/{name}"]'))
+    assert card.count() == 1
+    assert "Annual estimate" in card.inner_text()
+
+    card.get_by_role("button", name="Reject").click()
+    assert "comment" in page.get_by_role("alert").inner_text()
+    card = page.get_by_test_id("decision").filter(has=page.locator(f'a[href="/measures/{name}"]'))
+    card.get_by_role("button", name="Approve").click()
+    page.wait_for_url("**/inbox")
+    assert page.get_by_test_id("decision").filter(has=page.locator(f'a[href="/measures/{name}"]')).count() == 0
+    assert int(page.get_by_test_id("inbox-count").inner_text()) == count - 1
+    with live.db.session() as s:
+        assert s.get(Measure, mid).stage == "identified"
+    assert page.console_errors == [], page.console_errors
