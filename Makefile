@@ -7,16 +7,20 @@ DEMO_DB ?= sqlite:///var/demo.db
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup demo serve test lint format typecheck unit integration system-deps bench clean
+.PHONY: setup lock demo serve test lint format typecheck unit integration system-deps bench clean
 
 setup: $(VENV)/.installed node_modules/.installed
 
-$(VENV)/.installed: requirements-lock.txt pyproject.toml
+$(VENV)/.installed: requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -r requirements-lock.txt
+	$(BIN)/python -m pip install -q -r requirements.txt
 	$(BIN)/python -m pip install -q --no-deps -e .
 	touch $@
+
+## Re-pin every Python dependency (runtime and dev) from pyproject.toml into requirements.txt.
+lock: setup
+	$(BIN)/pip-compile -q --extra dev --no-emit-find-links --no-emit-index-url --strip-extras -o requirements.txt pyproject.toml
 
 ## Front-end libraries (htmx, ECharts) from package-lock.json; served from node_modules, never committed.
 node_modules/.installed: package.json package-lock.json
