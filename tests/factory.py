@@ -74,6 +74,8 @@ class World:
         """Take a measure through its gates, the way its people would, up to ``to_stage``."""
         s, today = self.s, today_of(self.s)
         order = ["identified", "detailed", "decided", "implemented"]
+        if self.stage(measure_id) not in FORWARD_RANK:
+            return  # cancelled: no gate leads on from there
         for stage in order[: order.index(to_stage) + 1]:
             if FORWARD_RANK[self.stage(measure_id)] >= FORWARD_RANK[stage]:
                 continue

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
@@ -108,31 +107,16 @@ def audit_export(
     output: Path | None = typer.Option(None, "--output", "-o"),
 ) -> None:
     """Export the evidence of one measure: its full decision and figure history."""
-    from valuegate.audit.service import events_as_csv, events_for_measure
-    from valuegate.finance.service import value_history
-    from valuegate.portfolio.service import get_measure
+    from valuegate.audit.evidence import evidence_text
 
     if fmt not in ("json", "csv"):
         raise typer.BadParameter("use json or csv", param_hint="--format")
     db = _db(database_url)
     with db.session() as session:
-        node, _m = get_measure(session, measure_id)
-        events = events_for_measure(session, measure_id)
-        if fmt == "csv":
-            text = events_as_csv(events)
-        else:
-            text = json.dumps(
-                {
-                    "measure_id": measure_id,
-                    "name": node.name,
-                    "events": events,
-                    "figures": value_history(session, measure_id),
-                },
-                indent=2,
-            )
+        text, count = evidence_text(session, measure_id, fmt)
     if output:
         output.write_text(text, encoding="utf-8")
-        typer.echo(f"Wrote {len(events)} events to {output}.")
+        typer.echo(f"Wrote {count} events to {output}.")
     else:
         sys.stdout.write(text)
 

@@ -7,9 +7,9 @@ from typing import Any
 from fastapi import APIRouter, Query, Response
 
 from valuegate.audit import service
+from valuegate.audit.evidence import evidence_document, evidence_download
 from valuegate.auth.policy import require
 from valuegate.deps import ActorDep, SessionDep
-from valuegate.finance.service import value_history
 from valuegate.portfolio.service import get_measure
 
 router = APIRouter(tags=["audit"])
@@ -59,11 +59,5 @@ def evidence(
     node, _m = get_measure(session, measure_id)
     require(session, actor, "audit.read", node)
     if format == "csv":
-        return service.evidence_response(session, measure_id, node.name, "csv", [])
-    events = service.events_for_measure(session, measure_id)
-    return {
-        "measure_id": measure_id,
-        "name": node.name,
-        "events": events,
-        "figures": value_history(session, measure_id),
-    }
+        return evidence_download(session, measure_id, "csv")
+    return evidence_document(session, measure_id)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextvars
 import csv
 import io
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -204,14 +203,6 @@ def events_as_csv(events: list[dict[str, Any]]) -> str:
     return out.getvalue()
 
 
-def iter_events(session: Session, **filters: Any) -> Iterator[AuditEvent]:
-    stmt = select(AuditEvent).order_by(AuditEvent.id)
-    for key, value in filters.items():
-        if value is not None:
-            stmt = stmt.where(getattr(AuditEvent, key) == value)
-    yield from session.scalars(stmt)
-
-
 def list_events(
     session: Session,
     *,
@@ -252,16 +243,3 @@ def event_view(e: AuditEvent) -> dict[str, Any]:
         "request_id": e.request_id,
         "hash": e.hash,
     }
-
-
-def evidence_response(session: Session, measure_id: int, name: str, fmt: str, figures: list[dict[str, Any]]) -> Any:
-    """The evidence of one measure as a download: its events (and, in JSON, its figure history)."""
-    from fastapi import Response
-    from fastapi.responses import JSONResponse
-
-    events = events_for_measure(session, measure_id)
-    disposition = {"Content-Disposition": f'attachment; filename="measure-{measure_id}-evidence.{fmt}"'}
-    if fmt == "csv":
-        return Response(events_as_csv(events), media_type="text/csv", headers=disposition)
-    body = {"measure_id": measure_id, "name": name, "events": events, "figures": figures}
-    return JSONResponse(body, headers=disposition)

@@ -9,10 +9,10 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
 
 from valuegate.audit import service
+from valuegate.audit.evidence import evidence_download
 from valuegate.auth.models import Person
 from valuegate.auth.policy import can, require
 from valuegate.errors import InvalidInput
-from valuegate.finance.service import value_history
 from valuegate.portfolio.service import get_measure
 from valuegate.web.pages import PageDep, render
 
@@ -76,5 +76,4 @@ def evidence(measure_id: int, fmt: str, page: PageDep) -> Response:
     require(page.session, page.actor, "audit.read", node)
     if fmt not in ("json", "csv"):
         raise InvalidInput("The evidence is exported as json or csv.")
-    figures = value_history(page.session, measure_id) if fmt == "json" else []
-    return service.evidence_response(page.session, measure_id, node.name, fmt, figures)
+    return evidence_download(page.session, measure_id, fmt)

@@ -165,7 +165,6 @@ class Deltas:
         default_factory=lambda: defaultdict(lambda: [0, 0])
     )
     periods: dict[tuple[str, str, str, str, str], int] = field(default_factory=lambda: defaultdict(int))
-    measure_totals: dict[tuple[int, str, str], tuple[int, int]] = field(default_factory=dict)
 
     def add(self, state: MeasureState, sign: int) -> None:
         if state.archived:
