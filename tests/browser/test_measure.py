@@ -14,10 +14,14 @@ def _defined_measure_of(live, login: str, *, free: bool = True) -> int:  # type:
     """A Defined measure the login owns; ``free``: one without a pending gate request (tests share the server)."""
     with live.db.session() as s:
         owner = s.scalar(select(Person.id).where(Person.login == login))
-        q = select(Node.id).join(Measure, Measure.node_id == Node.id).where(Node.owner_id == owner)
+        q = (
+            select(Node.id)
+            .join(Measure, Measure.node_id == Node.id)
+            .where(Node.owner_id == owner, Measure.stage == "defined")
+        )
         if free:
             pending = select(GateRequest.measure_id).where(GateRequest.status == "pending")
-            q = q.where(Measure.stage == "defined", Node.id.not_in(pending))
+            q = q.where(Node.id.not_in(pending))
         found = s.scalar(q.order_by(Node.id))
         assert found is not None, "the demo has a Defined measure for this test"
         return int(found)

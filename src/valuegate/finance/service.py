@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -13,7 +14,15 @@ from valuegate.audit import service as audit
 from valuegate.auth.policy import Actor, require, roles_on
 from valuegate.context import settings_of, today_of
 from valuegate.db import utcnow
-from valuegate.errors import Conflict, InvalidInput, NotFound, PermissionDenied, RuleViolation, check_version
+from valuegate.errors import (
+    Conflict,
+    DomainError,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+    RuleViolation,
+    check_version,
+)
 from valuegate.finance import rules as fin
 from valuegate.finance.models import Rebaseline, ValueFact
 from valuegate.portfolio.models import Measure, Node
@@ -120,48 +129,103 @@ def set_values(
     source: str = "manual",
 ) -> Measure:
     """Enter figures of one series. A stale ``values_version`` is refused and changes nothing."""
+    return set_figures(
+        session,
+        actor=actor,
+        measure_id=measure_id,
+        by_series={series: entries},
+        values_version=values_version,
+        reason=reason,
+        source=source,
+    )
+
+
+def editable_series(session: Session, actor: Actor, node: Node, measure: Measure) -> list[str]:
+    """The series this person may enter on this measure now (what the value grid offers as inputs)."""
+    out = []
+    for series in fin.SERIES:
+        try:
+            _check_series(session, actor, node, measure, series)
+            _check_open(node, measure, [series])
+        except DomainError:
+            continue
+        out.append(series)
+    return out
+
+
+def _check_series(session: Session, actor: Actor, node: Node, measure: Measure, series: str) -> None:
     if series not in fin.SERIES:
         raise InvalidInput(f"Unknown series {series!r}; use one of {', '.join(fin.SERIES)}.")
-    node, measure = get_measure(session, measure_id)
-    settings = settings_of(session)
     if series == "actual":
         roles = roles_on(session, actor, node)
-        if not ({"controller"} & roles or set(settings.actuals_roles) & roles):
+        if not ({"controller"} & roles or set(settings_of(session).actuals_roles) & roles):
             raise PermissionDenied(
                 f"{actor.name} may not enter actuals on measure {node.name!r}: actuals are entered by its "
                 "controller or by finance."
             )
     else:
         require(session, actor, f"values.{series}", node)
-    check_version("The figures of this measure", measure.values_version, values_version)
+
+
+def _check_open(node: Node, measure: Measure, series: Iterable[str]) -> None:
     if node.archived_at is not None or measure.stage in ("closed", "cancelled"):
         raise RuleViolation(
             f"Measure {node.name!r} is {'archived' if node.archived_at else measure.stage}; its figures are final."
         )
-    if series == "plan" and measure.stage in FROZEN_FROM:
+    if "plan" in series and measure.stage in FROZEN_FROM:
         raise RuleViolation(
             "The plan is frozen as the baseline since the measure was Decided; request a re-baseline "
             "(approved by the sponsor and the controller) to change it."
         )
+
+
+def set_figures(
+    session: Session,
+    *,
+    actor: Actor,
+    measure_id: int,
+    by_series: dict[str, list[Entry]],
+    values_version: int | None,
+    reason: str | None = None,
+    source: str = "manual",
+) -> Measure:
+    """Enter figures of one or more series in one change: all are written or none.
+
+    A stale ``values_version`` is refused and changes nothing; so is a series the person may not enter.
+    """
+    node, measure = get_measure(session, measure_id)
+    for series in by_series:
+        if series not in fin.SERIES:
+            raise InvalidInput(f"Unknown series {series!r}; use one of {', '.join(fin.SERIES)}.")
+    for series in by_series:
+        _check_series(session, actor, node, measure, series)
+    check_version("The figures of this measure", measure.values_version, values_version)
+    _check_open(node, measure, by_series)
+    settings = settings_of(session)
     now = utcnow()
+    changed: dict[str, list[dict[str, Any]]] = {}
     with tracking(session, settings, [measure_id], today_of(session)):
-        changes = _write_facts(session, measure_id, series, entries, actor.person_id, now, source)
-        if not changes:
+        for series, entries in by_series.items():
+            changes = _write_facts(session, measure_id, series, entries, actor.person_id, now, source)
+            if changes:
+                changed[series] = changes
+        if not changed:
             raise Conflict("Nothing changed: these figures are already recorded.")
         measure.values_version += 1
         measure.last_update_at = now
-        if series == "plan" and any(e.kind == "one_time_cost" for e in entries):
+        if any(e.kind == "one_time_cost" for e in by_series.get("plan", [])):
             measure.one_time_costs_declared = True
-    audit.record(
-        session,
-        actor_id=actor.person_id,
-        action=f"values.{series}",
-        entity_type="measure",
-        entity_id=measure_id,
-        measure_id=measure_id,
-        after={"series": series, "changes": changes},
-        reason=reason,
-    )
+    for series, changes in changed.items():
+        audit.record(
+            session,
+            actor_id=actor.person_id,
+            action=f"values.{series}",
+            entity_type="measure",
+            entity_id=measure_id,
+            measure_id=measure_id,
+            after={"series": series, "changes": changes},
+            reason=reason,
+        )
     session.commit()
     return measure
 

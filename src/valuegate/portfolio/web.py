@@ -15,8 +15,8 @@ from valuegate.auth.policy import can, require
 from valuegate.dependencies.models import BusinessService, ServiceImpact
 from valuegate.dependencies.service import dependencies_of
 from valuegate.errors import DomainError, InvalidInput
-from valuegate.finance import rules as fin
 from valuegate.finance.service import measure_values
+from valuegate.finance.web import grid_context
 from valuegate.gates import service as gates
 from valuegate.gates.rules import FORWARD
 from valuegate.milestones.models import Milestone
@@ -41,8 +41,6 @@ def workspace(
     node, measure = get_measure(s, measure_id)
     require(s, page.actor, "node.view", node)
     nxt = gates.next_gate(s, actor=page.actor, measure_id=measure_id)
-    values = measure_values(s, measure_id)
-    periods = sorted({p for by_kind in values.values() for v in by_kind.values() for p in v["periods"]})
     milestones = list(s.scalars(select(Milestone).where(Milestone.measure_id == measure_id).order_by(Milestone.due_on)))
     links = dependencies_of(s, measure_id)
     impacts = s.execute(
@@ -72,10 +70,7 @@ def workspace(
             "stage_index": stage_index,
             "next": nxt,
             "can_request": can(s, page.actor, "gate.request", node) and nxt.to_stage and not nxt.pending_request_id,
-            "values": values,
-            "periods": periods,
-            "series_order": ["plan", "baseline", "forecast", "actual", "estimate"],
-            "kinds": fin.KIND_LABELS,
+            "g": grid_context(page, measure_id),
             "milestones": milestones,
             "links": links,
             "impacts": [
