@@ -31,12 +31,29 @@ def test_cockpit_shows_the_portfolio_and_filters_it(page) -> None:  # type: igno
     SCREENSHOT.parent.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOT), full_page=True)
 
-    # A count in the matrix narrows the cockpit to the measures behind it.
+    # A count in the matrix opens the list of the measures behind it.
     link = matrix.locator("a").first
     expected = int(link.inner_text())
     link.click()
+    page.wait_for_url("**/measures?**")
+    assert page.get_by_test_id("match-count").inner_text().startswith(f"{expected} measure")
+    assert page.get_by_test_id("measure-list").locator("tbody tr").count() == min(expected, 50)
+    impl = page.get_by_label("Implementation", exact=True).input_value()
+    value = page.get_by_label("Value", exact=True).input_value()
+    for row in page.get_by_test_id("measure-list").locator("tbody tr").all():
+        text = row.inner_text()
+        assert impl.replace("_", " ") in text and value in text
+    page.goto("/")
     page.wait_for_selector("#pipeline-chart canvas")
-    assert int(page.get_by_test_id("kpi-measures").inner_text().replace(",", "")) == expected
+
+    # Narrow to one program: fewer measures than the whole portfolio.
+    program = page.get_by_label("Portfolio or program").locator("option").nth(1)
+    page.get_by_label("Portfolio or program").select_option(program.get_attribute("value"))
+    page.get_by_role("button", name="Apply").click()
+    page.wait_for_selector("#pipeline-chart canvas")
+    assert program.inner_text() in page.get_by_role("heading", name="Cockpit").inner_text()
+    in_program = int(page.get_by_test_id("kpi-measures").inner_text().replace(",", ""))
+    assert 0 < in_program < total
 
     # Filter by stage through the form.
     page.get_by_label("Stage", exact=True).select_option("decided")

@@ -5,7 +5,6 @@ Runs on SQLite and PostgreSQL through the ASGI app with a signed-in browser sess
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any
 
@@ -14,39 +13,11 @@ from fastapi.testclient import TestClient
 
 from tests.conftest import TODAY
 from tests.e2e.test_bad_input import _state
-from tests.factory import PASSWORD, World, build_world
+from tests.factory import World, build_world
+from tests.webclient import Browser
 from valuegate.app import create_app
 from valuegate.config import load_settings
 from valuegate.finance.service import current_values
-
-
-class Browser:
-    """A TestClient signed in through the login form, keeping its cookies, like a browser without scripts."""
-
-    def __init__(self, client: TestClient, login: str) -> None:
-        self.client = client
-        form = client.get("/login").text
-        token = re.search(r'name="csrf_token" value="([^"]+)"', form)
-        assert token is not None
-        r = client.post(
-            "/login",
-            data={"login": login, "password": PASSWORD, "csrf_token": token.group(1)},
-            follow_redirects=False,
-        )
-        assert r.status_code == 303, r.text
-        self.csrf = ""
-
-    def get(self, url: str) -> Any:
-        r = self.client.get(url)
-        found = re.search(r'name="csrf_token" value="([^"]+)"', r.text)
-        if found:
-            self.csrf = found.group(1)
-        return r
-
-    def post(self, url: str, data: dict[str, str], *, htmx: bool = False, csrf: bool = True) -> Any:
-        headers = {"HX-Request": "true"} if htmx else {}
-        body = {**data, **({"csrf_token": self.csrf} if csrf else {})}
-        return self.client.post(url, data=body, headers=headers, follow_redirects=False)
 
 
 @pytest.fixture
@@ -135,3 +106,41 @@ def test_the_grid_refuses_what_a_person_gets_wrong(web) -> None:  # type: ignore
     page = viewer.get(f"/measures/{mid}").text
     assert 'name="v.' not in page
     _refused(w, viewer, url, {"values_version": version, **cell("forecast", "5")}, 403, "may not")
+
+
+@pytest.mark.parametrize(
+    ("url", "status", "words"),
+    [
+        ("/portfolio?node_id=abc", 422, "must be a number"),
+        ("/portfolio?node_id=987654", 404, "no node"),
+        ("/portfolio/987654/children", 404, "no node"),
+        ("/portfolio/{project}/children?depth=x", 422, "depth"),
+        ("/measures?stage=nirvana", 422, "Unknown stage"),
+        ("/measures?impl_status=fine", 422, "Unknown implementation status"),
+        ("/measures?value_status=purple", 422, "Unknown value status"),
+        ("/measures?page=0", 422, "page is a whole number"),
+        ("/measures?node_id=1&org_unit_id=1", 422, "exactly one"),
+        ("/measures/{m}/grid?extend=x", 422, "extend"),
+    ],
+)
+def test_filters_a_person_can_get_wrong(web, url: str, status: int, words: str) -> None:  # type: ignore[no-untyped-def]
+    w, browser = web
+    r = browser("pmo").get(url.format(**w.ids))
+    assert r.status_code == status, r.text[:500]
+    assert words.lower() in r.text.lower(), r.text[:2000]
+
+
+def test_pages_refuse_people_outside_the_scope(web) -> None:  # type: ignore[no-untyped-def]
+    w, browser = web
+    outsider = browser("outsider")
+    for url in (
+        f"/portfolio?node_id={w.ids['project']}",
+        f"/portfolio/{w.ids['project']}/children",
+        f"/measures?node_id={w.ids['project']}",
+        f"/measures/{w.ids['m']}/grid",
+    ):
+        r = outsider.get(url)
+        assert r.status_code == 403, (url, r.status_code)
+    # What they may see is empty rather than an error.
+    assert "nothing in the portfolio you may see" in outsider.get("/portfolio").text
+    assert "0 measures" in outsider.get("/measures").text

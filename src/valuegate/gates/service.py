@@ -98,18 +98,18 @@ def _incomplete_upstreams(session: Session, measure_id: int) -> list[str]:
     assert node is not None
     targets = [int(i) for i in node.path.strip("/").split("/")]  # a dependency on its project counts too
     ups = session.execute(
-        select(Node.id, Node.kind, Node.name, Node.path)
+        select(Node.kind, Node.name, Node.path, Measure.stage)
         .join(Dependency, Dependency.upstream_id == Node.id)
+        .outerjoin(Measure, Measure.node_id == Node.id)
         .where(Dependency.downstream_id.in_(targets), Dependency.blocking)
     ).all()
     done = {"implemented", "closed"}
     out = []
-    for uid, kind, name, path in ups:
+    for kind, name, path, stage in ups:
         if kind == "measure":
-            stage = session.scalar(select(Measure.stage).where(Measure.node_id == uid))
             if stage not in done and stage != "cancelled":
                 out.append(f"{name} ({stage})")
-        else:
+        else:  # a whole project or program upstream: rare, one count each
             open_count = session.scalar(
                 select(func.count())
                 .select_from(Measure)

@@ -12,16 +12,14 @@ from valuegate.auth.policy import visible_nodes
 from valuegate.context import settings_of, today_of
 from valuegate.errors import InvalidInput, NotFound
 from valuegate.finance import rules as fin
-from valuegate.gates.rules import STAGE_ORDER
-from valuegate.milestones.rules import IMPL_STATUSES
 from valuegate.portfolio.models import Node, OrgUnit
 from valuegate.rollups import cockpit, queries
 from valuegate.rollups.scope import resolve_scope
+from valuegate.web.forms import IMPL_ROWS, check_status_filters, optional_id
 from valuegate.web.pages import PageDep, render
 
 router = APIRouter(include_in_schema=False)
 
-IMPL_ROWS = [*IMPL_STATUSES, "at_risk_upstream"]
 VALUE_COLS = list(fin.VALUE_RAG)
 
 
@@ -57,15 +55,6 @@ def _choices(page: Any) -> dict[str, Any]:
     return {"nodes": nodes, "org_units": units}
 
 
-def _optional_id(value: str, name: str) -> int | None:
-    """An id from a filter form: empty means "not chosen"."""
-    if not value.strip():
-        return None
-    if not value.strip().isdigit():
-        raise InvalidInput(f"{name} must be a number.")
-    return int(value)
-
-
 @router.get("/", response_class=HTMLResponse)
 def cockpit_page(
     request: Request,
@@ -78,11 +67,10 @@ def cockpit_page(
     value_status: str | None = None,
 ) -> Response:
     s = page.session
-    node_id, org_unit_id = _optional_id(node, "node_id"), _optional_id(org_unit, "org_unit_id")
+    node_id, org_unit_id = optional_id(node, "node_id"), optional_id(org_unit, "org_unit_id")
     if kind not in fin.KINDS:
         raise InvalidInput(f"Unknown kind {kind!r}.")
-    if stage and stage not in STAGE_ORDER:
-        raise InvalidInput(f"Unknown stage {stage!r}.")
+    check_status_filters(stage, impl_status, value_status)
     if org_unit_id is None and node_id is None:
         node_id = _default_node(page)
     scope, path = resolve_scope(s, page.actor, node_id if org_unit_id is None else None, org_unit_id)
