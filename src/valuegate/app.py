@@ -150,13 +150,23 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
 
     from valuegate.audit.web import router as audit_pages
     from valuegate.auth.web import router as auth_pages
+    from valuegate.dependencies.web import router as dependency_pages
     from valuegate.finance.web import router as grid_pages
     from valuegate.gates.web import router as inbox_pages
     from valuegate.portfolio.browse import router as browse_pages
     from valuegate.portfolio.web import router as measure_pages
     from valuegate.rollups.web import router as cockpit_pages
 
-    for router in (auth_pages, cockpit_pages, browse_pages, measure_pages, grid_pages, inbox_pages, audit_pages):
+    for router in (
+        auth_pages,
+        cockpit_pages,
+        browse_pages,
+        measure_pages,
+        grid_pages,
+        dependency_pages,
+        inbox_pages,
+        audit_pages,
+    ):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=str(Path(__file__).parent / "static")), name="static")
     if settings.assets_dir.is_dir():

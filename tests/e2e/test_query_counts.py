@@ -44,6 +44,7 @@ PAGES = [
     "/measures/{first}",
     "/inbox",
     "/audit",
+    "/dependencies?node_id={portfolio}",
 ]
 
 

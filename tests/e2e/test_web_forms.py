@@ -121,6 +121,10 @@ def test_the_grid_refuses_what_a_person_gets_wrong(web) -> None:  # type: ignore
         ("/measures?page=0", 422, "page is a whole number"),
         ("/measures?node_id=1&org_unit_id=1", 422, "exactly one"),
         ("/measures/{m}/grid?extend=x", 422, "extend"),
+        ("/dependencies?node_id=x", 422, "must be a number"),
+        ("/dependencies?node_id={m}", 422, "a measure shows its links"),
+        ("/dependencies?limit=0", 422, "limit"),
+        ("/dependencies?node_id=987654", 404, "no node"),
     ],
 )
 def test_filters_a_person_can_get_wrong(web, url: str, status: int, words: str) -> None:  # type: ignore[no-untyped-def]
@@ -137,6 +141,7 @@ def test_pages_refuse_people_outside_the_scope(web) -> None:  # type: ignore[no-
         f"/portfolio?node_id={w.ids['project']}",
         f"/portfolio/{w.ids['project']}/children",
         f"/measures?node_id={w.ids['project']}",
+        f"/dependencies?node_id={w.ids['project']}",
         f"/measures/{w.ids['m']}/grid",
     ):
         r = outsider.get(url)

@@ -23,7 +23,7 @@ router = APIRouter(include_in_schema=False)
 VALUE_COLS = list(fin.VALUE_RAG)
 
 
-def _default_node(page: Any) -> int:
+def default_node(page: Any) -> int:
     q = select(Node.id).where(Node.kind != "measure", Node.archived_at.is_(None))
     restrict = visible_nodes(page.actor)
     if restrict is not None:
@@ -34,7 +34,7 @@ def _default_node(page: Any) -> int:
     return int(node_id)
 
 
-def _choices(page: Any) -> dict[str, Any]:
+def choices(page: Any) -> dict[str, Any]:
     """Portfolios and programs to filter by (those the person may see), and org units."""
     restrict = visible_nodes(page.actor)
     # Global readers pick among portfolios and programs; everyone else among what they may see, projects too.
@@ -72,7 +72,7 @@ def cockpit_page(
         raise InvalidInput(f"Unknown kind {kind!r}.")
     check_status_filters(stage, impl_status, value_status)
     if org_unit_id is None and node_id is None:
-        node_id = _default_node(page)
+        node_id = default_node(page)
     scope, path = resolve_scope(s, page.actor, node_id if org_unit_id is None else None, org_unit_id)
     org_path = None
     title = ""
@@ -120,7 +120,7 @@ def cockpit_page(
                 "impl_status": impl_status or "",
                 "value_status": value_status or "",
             },
-            "choices": _choices(page),
+            "choices": choices(page),
             "kinds": fin.KIND_LABELS,
             "stages": stages,
             "totals": pipe["totals"],

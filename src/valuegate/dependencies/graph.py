@@ -1,0 +1,131 @@
+"""The dependency map of a scope: every link with an end inside it, the late-upstream chains marked.
+
+A big scope (the whole S7k portfolio has 20,000 links) cannot be drawn readably, so the map keeps the links that
+matter most first: those on a late chain, then cross-functional ones, then the rest, up to ``limit``; the page
+says how many were left out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select, union
+from sqlalchemy.orm import Session, aliased
+
+from valuegate.auth.policy import Actor, visible_nodes
+from valuegate.dependencies.models import Dependency
+from valuegate.portfolio.models import Measure, Node, OrgUnit
+
+LIMIT = 400
+RISKY = ("late", "at_risk_upstream")
+
+
+@dataclass
+class Graph:
+    nodes: dict[int, dict[str, Any]] = field(default_factory=dict)
+    links: list[dict[str, Any]] = field(default_factory=list)
+    total_links: int = 0
+
+    @property
+    def left_out(self) -> int:
+        return self.total_links - len(self.links)
+
+    @property
+    def late_chain_links(self) -> int:
+        return sum(1 for link in self.links if link["late_chain"])
+
+    @property
+    def cross_functional_links(self) -> int:
+        return sum(1 for link in self.links if link["cross_functional"])
+
+    def chart(self) -> dict[str, Any]:
+        """What the page's script draws (plain JSON)."""
+        return {"nodes": list(self.nodes.values()), "links": self.links}
+
+
+def _ids_in_scope(path: str) -> Any:
+    up, down = aliased(Node), aliased(Node)
+    return union(
+        select(Dependency.id).join(up, up.id == Dependency.upstream_id).where(up.path.startswith(path)),
+        select(Dependency.id).join(down, down.id == Dependency.downstream_id).where(down.path.startswith(path)),
+    ).subquery()
+
+
+def dependency_graph(session: Session, actor: Actor, path: str, *, limit: int = LIMIT) -> Graph:
+    scoped = _ids_in_scope(path)
+    rows = session.execute(
+        select(
+            Dependency.id,
+            Dependency.upstream_id,
+            Dependency.downstream_id,
+            Dependency.blocking,
+            Dependency.cross_functional,
+        ).where(Dependency.id.in_(select(scoped.c.id)))
+    ).all()
+    graph = Graph(total_links=len(rows))
+    if not rows:
+        return graph
+    ends = {r.upstream_id for r in rows} | {r.downstream_id for r in rows}
+    status = dict(session.execute(select(Measure.node_id, Measure.impl_status).where(Measure.node_id.in_(ends))).all())
+
+    def on_late_chain(r: Any) -> bool:
+        return bool(r.blocking) and status.get(r.upstream_id) in RISKY
+
+    ranked = sorted(rows, key=lambda r: (not on_late_chain(r), not r.cross_functional, r.id))[:limit]
+    keep = {r.upstream_id for r in ranked} | {r.downstream_id for r in ranked}
+    graph.nodes = _describe(session, actor, keep, path)
+    graph.links = [
+        {
+            "id": r.id,
+            "source": str(r.upstream_id),
+            "target": str(r.downstream_id),
+            "blocking": bool(r.blocking),
+            "cross_functional": bool(r.cross_functional),
+            "late_chain": on_late_chain(r),
+            "upstream": graph.nodes[r.upstream_id]["name"],
+            "downstream": graph.nodes[r.downstream_id]["name"],
+        }
+        for r in ranked
+    ]
+    return graph
+
+
+def _describe(session: Session, actor: Actor, ids: set[int], path: str) -> dict[int, dict[str, Any]]:
+    hidden: set[int] = set()
+    restrict = visible_nodes(actor)
+    if restrict is not None:
+        seen = set(session.scalars(select(Node.id).where(Node.id.in_(ids), restrict)))
+        hidden = ids - seen
+    out: dict[int, dict[str, Any]] = {}
+    for node_id, kind, name, node_path, stage, impl, estimate, unit in session.execute(
+        select(
+            Node.id,
+            Node.kind,
+            Node.name,
+            Node.path,
+            Measure.stage,
+            Measure.impl_status,
+            Measure.annual_estimate,
+            OrgUnit.name,
+        )
+        .outerjoin(Measure, Measure.node_id == Node.id)
+        .join(OrgUnit, OrgUnit.id == Node.org_unit_id)
+        .where(Node.id.in_(ids))
+    ):
+        if node_id in hidden:
+            out[node_id] = {"id": str(node_id), "name": "Outside your view", "category": "outside", "url": None}
+            continue
+        category = impl if impl in RISKY else ("outside" if not node_path.startswith(path) else "ok")
+        out[node_id] = {
+            "id": str(node_id),
+            "name": name,
+            "kind": kind,
+            "stage": stage,
+            "impl_status": impl,
+            "org_unit": unit,
+            "annual_estimate": estimate,
+            "category": category,
+            "url": f"/measures/{node_id}" if kind == "measure" else f"/portfolio?node_id={node_id}",
+        }
+    return out
