@@ -150,10 +150,12 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
 
     from valuegate.audit.web import router as audit_pages
     from valuegate.auth.web import router as auth_pages
+    from valuegate.decisions.web import router as meeting_pages
     from valuegate.dependencies.web import router as dependency_pages
     from valuegate.finance.web import router as grid_pages
     from valuegate.gates.web import router as inbox_pages
     from valuegate.portfolio.browse import router as browse_pages
+    from valuegate.portfolio.case_web import router as case_pages
     from valuegate.portfolio.web import router as measure_pages
     from valuegate.rollups.web import router as cockpit_pages
 
@@ -162,9 +164,11 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
         cockpit_pages,
         browse_pages,
         measure_pages,
+        case_pages,
         grid_pages,
         dependency_pages,
         inbox_pages,
+        meeting_pages,
         audit_pages,
     ):
         app.include_router(router)

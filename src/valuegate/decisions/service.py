@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from valuegate.audit import service as audit
-from valuegate.auth.policy import Actor, require
+from valuegate.auth.policy import Actor, require, visible_nodes
 from valuegate.decisions.models import Decision, Meeting, MeetingAttendee
 from valuegate.errors import InvalidInput, NotFound
 from valuegate.gates import service as gates
@@ -178,3 +178,16 @@ def minutes(session: Session, *, actor: Actor, meeting_id: int) -> dict[str, Any
         for d in session.scalars(select(Decision).where(Decision.meeting_id == m.id).order_by(Decision.id))
     ]
     return {**meeting_view(m), "attendees": attendees, "decisions": decisions, "agenda": agenda(session, m)}
+
+
+def list_meetings(session: Session, *, actor: Actor, limit: int = 100) -> list[dict[str, Any]]:
+    """Meetings a person may open (newest first): all for global readers, else those they chair, called,
+    attend or whose part of the portfolio they may see. One query."""
+    q = select(Meeting, Node.name).outerjoin(Node, Node.id == Meeting.node_id)
+    restrict = visible_nodes(actor)
+    if restrict is not None:
+        me = actor.person_id
+        attends = select(MeetingAttendee.meeting_id).where(MeetingAttendee.person_id == me)
+        q = q.where(or_(Meeting.chair_id == me, Meeting.created_by == me, Meeting.id.in_(attends), restrict))
+    rows = session.execute(q.order_by(Meeting.held_on.desc(), Meeting.id.desc()).limit(limit))
+    return [{**meeting_view(m), "scope": scope} for m, scope in rows]

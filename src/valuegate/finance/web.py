@@ -9,7 +9,7 @@ typing both kept, the cells that collide marked.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -24,6 +24,7 @@ from valuegate.errors import DomainError, InvalidInput, StaleVersion
 from valuegate.finance import rules as fin
 from valuegate.finance.service import Entry, editable_series, measure_values, set_figures
 from valuegate.portfolio.service import get_measure
+from valuegate.web.forms import parse_money
 from valuegate.web.pages import FormPageDep, Page, PageDep, render
 
 router = APIRouter(include_in_schema=False)
@@ -38,22 +39,6 @@ def to_text(minor: int | None) -> str:
     if minor is None:
         return ""
     return str(minor // 100) if minor % 100 == 0 else f"{Decimal(minor) / 100:.2f}"
-
-
-def parse_cell(text: str) -> int | None:
-    """What a person typed in a cell (major units, '12,500', '-3000', '1 250.50') into minor units."""
-    cleaned = text.replace(",", "").replace(" ", "").replace("\u00a0", "").strip()
-    if not cleaned:
-        return None
-    try:
-        value = Decimal(cleaned)
-        if not value.is_finite() or abs(value) > fin.MAX_AMOUNT:
-            raise InvalidOperation
-    except InvalidOperation as exc:
-        raise ValueError(f"{text.strip()!r} is not an amount; type it like 12500 or -3000.50") from exc
-    if value != value.quantize(Decimal("0.01")):
-        raise ValueError(f"{text.strip()!r} has more than two decimals")
-    return fin.check_amount(int(value * 100))
 
 
 @dataclass
@@ -84,7 +69,7 @@ def read_form(form: dict[str, str]) -> Typed:
         except ValueError as exc:
             raise InvalidInput("The grid was damaged in transit; reload the page.") from exc
         try:
-            amount = parse_cell(text)
+            amount = parse_money(text)
             if amount is not None:
                 fin.check_sign(kind, series, amount)
         except ValueError as exc:

@@ -6,20 +6,20 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
 
 from valuegate.auth.models import Person
-from valuegate.errors import DomainError, InvalidInput
+from valuegate.errors import InvalidInput
 from valuegate.gates import service as gates
 from valuegate.portfolio.models import Measure, Node
 from valuegate.rollups.models import MeasureTotal
-from valuegate.web.pages import FormPageDep, Page, PageDep, render
+from valuegate.web.pages import FormPageDep, Page, PageDep, render, submit
 
 router = APIRouter(include_in_schema=False)
 
 
-def _cases(page: Page, items: list[dict[str, Any]]) -> dict[int, dict[str, Any]]:
+def business_cases(page: Page, items: list[dict[str, Any]]) -> dict[int, dict[str, Any]]:
     """The business case of each measure in the inbox, in three queries whatever the count."""
     ids = [i["measure_id"] for i in items]
     if not ids:
@@ -47,7 +47,7 @@ def inbox_page(request: Request, page: Page, *, error: str | None = None, status
         request,
         page,
         "gates/inbox.html",
-        {"active": "inbox", "items": items, "cases": _cases(page, items), "error": error},
+        {"active": "inbox", "items": items, "cases": business_cases(page, items), "error": error},
         status,
     )
 
@@ -67,7 +67,8 @@ def decide(
     until: Annotated[str, Form()] = "",
 ) -> Response:
     s, actor = page.session, page.actor
-    try:
+
+    def act() -> None:
         if decision == "approve":
             gates.approve(s, actor=actor, request_id=request_id, comment=comment or None)
         elif decision == "reject":
@@ -80,7 +81,7 @@ def decide(
             gates.defer(s, actor=actor, request_id=request_id, until=day, reason=comment)
         else:
             raise InvalidInput(f"Unknown decision {decision!r}; approve, reject or defer.")
-    except DomainError as exc:
-        s.rollback()
-        return inbox_page(request, page, error=exc.detail, status=exc.status)
-    return RedirectResponse("/inbox", status_code=303)
+
+    return submit(
+        page, act, then="/inbox", failure=lambda exc: inbox_page(request, page, error=exc.detail, status=exc.status)
+    )

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
 
-from valuegate.auth.policy import require
+from valuegate.auth.policy import can, require
 from valuegate.errors import InvalidInput
 from valuegate.finance import rules as fin
 from valuegate.portfolio import listing, tree
@@ -49,7 +49,18 @@ def portfolio_page(request: Request, page: PageDep, node: str = Query("", alias=
         request,
         page,
         "portfolio/tree.html",
-        {"active": "portfolio", "nodes": nodes, "opened": opened, "depth": 0, "top": top, "trail": trail},
+        {
+            "active": "portfolio",
+            "nodes": nodes,
+            "opened": opened,
+            "depth": 0,
+            "top": top,
+            "trail": trail,
+            "may_add_measure": top is not None
+            and top.kind == "project"
+            and top.archived_at is None
+            and can(s, page.actor, "measure.create", top),
+        },
     )
 
 

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
 
 from valuegate.audit.service import events_for_measure
 from valuegate.auth.models import Person
 from valuegate.auth.policy import can, require
+from valuegate.context import today_of
 from valuegate.dependencies.models import BusinessService, ServiceImpact
 from valuegate.dependencies.service import dependencies_of
-from valuegate.errors import DomainError, InvalidInput
 from valuegate.finance.service import measure_values
 from valuegate.finance.web import grid_context
 from valuegate.gates import service as gates
@@ -22,7 +21,8 @@ from valuegate.gates.rules import FORWARD
 from valuegate.milestones.models import Milestone
 from valuegate.portfolio.models import Node
 from valuegate.portfolio.service import get_measure
-from valuegate.web.pages import FormPageDep, Page, PageDep, render
+from valuegate.web.forms import parse_amount
+from valuegate.web.pages import FormPageDep, Page, PageDep, problem_text, render, submit
 
 router = APIRouter(include_in_schema=False)
 
@@ -71,6 +71,13 @@ def workspace(
             "next": nxt,
             "can_request": can(s, page.actor, "gate.request", node) and nxt.to_stage and not nxt.pending_request_id,
             "g": grid_context(page, measure_id),
+            "can_edit_case": node.archived_at is None
+            and measure.stage not in ("closed", "cancelled")
+            and can(s, page.actor, "node.edit", node),
+            "can_edit_milestones": node.archived_at is None
+            and measure.stage not in ("closed", "cancelled")
+            and can(s, page.actor, "milestone.edit", node),
+            "today": today_of(s),
             "milestones": milestones,
             "links": links,
             "impacts": [
@@ -103,27 +110,14 @@ def request_gate(
     to_stage: Annotated[str, Form()],
     reason: Annotated[str, Form()] = "",
 ) -> Response:
-    try:
-        gates.request_move(
+    return submit(
+        page,
+        lambda: gates.request_move(
             page.session, actor=page.actor, measure_id=measure_id, to_stage=to_stage, reason=reason or None
-        )
-    except DomainError as exc:
-        page.session.rollback()
-        details = "; ".join(str(e.get("problem", "")) for e in exc.errors if isinstance(e, dict))
-        return workspace(request, page, measure_id, error=f"{exc.detail} {details}".strip(), status=exc.status)
-    return RedirectResponse(f"/measures/{measure_id}", status_code=303)
-
-
-def _parse_amount(text: str) -> int:
-    """A verified value typed in major units (e.g. '12,500' or '12500.50') into minor units."""
-    cleaned = text.replace(",", "").replace(" ", "").strip()
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation as exc:
-        raise InvalidInput(f"{text!r} is not an amount; type it like 12500 or 12500.50.") from exc
-    if value < 0 or value != value.quantize(Decimal("0.01")):
-        raise InvalidInput("The verified value is a positive amount with at most two decimals.")
-    return int(value * 100)
+        ),
+        then=f"/measures/{measure_id}",
+        failure=lambda exc: workspace(request, page, measure_id, error=problem_text(exc), status=exc.status),
+    )
 
 
 def sign_off_page(
@@ -168,17 +162,17 @@ def sign_off(
     confirm_actuals: Annotated[str, Form()] = "",
     comment: Annotated[str, Form()] = "",
 ) -> Response:
-    try:
-        gates.sign_off(
+    return submit(
+        page,
+        lambda: gates.sign_off(
             page.session,
             actor=page.actor,
             measure_id=measure_id,
-            verified_value=_parse_amount(verified_value),
+            verified_value=parse_amount(verified_value, "The verified value"),
             evidence_ref=evidence_ref,
             confirm_actuals=confirm_actuals == "yes",
             comment=comment or None,
-        )
-    except DomainError as exc:
-        page.session.rollback()
-        return sign_off_page(request, page, measure_id, error=exc.detail, status=exc.status)
-    return RedirectResponse(f"/measures/{measure_id}", status_code=303)
+        ),
+        then=f"/measures/{measure_id}",
+        failure=lambda exc: sign_off_page(request, page, measure_id, error=exc.detail, status=exc.status),
+    )

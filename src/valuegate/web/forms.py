@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
+
 from valuegate.errors import InvalidInput
 from valuegate.finance import rules as fin
 from valuegate.gates.rules import STAGE_ORDER
@@ -28,3 +30,33 @@ def check_status_filters(stage: str | None, impl_status: str | None, value_statu
         raise InvalidInput(f"Unknown implementation status {impl_status!r}.")
     if value_status and value_status not in fin.VALUE_RAG:
         raise InvalidInput(f"Unknown value status {value_status!r}.")
+
+
+def parse_money(text: str) -> int | None:
+    """An amount as a person types it, in major units ('12,500', '-3000', '1 250.50'), into minor units (cents);
+    None when empty. Raises ValueError with a reason a person understands."""
+    cleaned = text.replace(",", "").replace(" ", "").replace("\u00a0", "").strip()
+    if not cleaned:
+        return None
+    try:
+        value = Decimal(cleaned)
+        if not value.is_finite() or abs(value) > fin.MAX_AMOUNT:
+            raise InvalidOperation
+    except InvalidOperation as exc:
+        raise ValueError(f"{text.strip()!r} is not an amount; type it like 12500 or -3000.50") from exc
+    if value != value.quantize(Decimal("0.01")):
+        raise ValueError(f"{text.strip()!r} has more than two decimals")
+    return fin.check_amount(int(value * 100))
+
+
+def parse_amount(text: str, what: str, *, signed: bool = False) -> int:
+    """A required amount from a form field, in minor units; refused with a clear message."""
+    try:
+        amount = parse_money(text)
+    except ValueError as exc:
+        raise InvalidInput(f"{what}: {exc}.") from exc
+    if amount is None:
+        raise InvalidInput(f"{what} is required.")
+    if amount < 0 and not signed:
+        raise InvalidInput(f"{what} is a positive amount.")
+    return amount

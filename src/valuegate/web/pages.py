@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import Depends, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from valuegate.auth.models import Person, WebSession
 from valuegate.auth.policy import Actor, actor_for, can
 from valuegate.auth.service import web_session_for
 from valuegate.deps import SessionDep
-from valuegate.errors import PermissionDenied
+from valuegate.errors import DomainError, PermissionDenied
 from valuegate.finance import rules as fin
 from valuegate.gates.service import inbox, stage_labels
 from valuegate.web.security import CSRF_FIELD, CSRF_HEADER, SESSION_COOKIE, csrf_matches
@@ -90,3 +91,27 @@ def render(
         base["inbox_count"] = len(inbox(page.session, actor=page.actor))
         base["can_read_audit"] = can(page.session, page.actor, "audit.read")
     return TEMPLATES.TemplateResponse(request, template, {**base, **context}, status_code=status)
+
+
+def submit(
+    page: Page,
+    action: Callable[[], Any],
+    *,
+    then: str | Callable[[Any], str],
+    failure: Callable[[DomainError], Response],
+) -> Response:
+    """Run a form's action: on success go to ``then`` (a path, or made from the action's result) with a 303, so
+    a reload does not post again; when the domain refuses, undo everything and show the form again with the
+    reason (``failure``)."""
+    try:
+        result = action()
+    except DomainError as exc:
+        page.session.rollback()
+        return failure(exc)
+    return RedirectResponse(then(result) if callable(then) else then, status_code=303)
+
+
+def problem_text(exc: DomainError) -> str:
+    """A refusal as one sentence for a page, with the itemised problems when there are any."""
+    details = "; ".join(str(e.get("problem", "")) for e in exc.errors if isinstance(e, dict) and e.get("problem"))
+    return f"{exc.detail} {details}".strip()
