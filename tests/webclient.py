@@ -27,6 +27,7 @@ class Browser:
         )
         assert r.status_code == 303, r.text
         self.csrf = ""
+        self.get("/inbox")  # any page carries the session's CSRF token (in the sign-out form)
 
     def get(self, url: str) -> Any:
         r = self.client.get(url)

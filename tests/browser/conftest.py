@@ -86,12 +86,14 @@ def browser() -> Iterator[object]:
         b.close()
 
 
-@pytest.fixture
-def page(browser, live):  # type: ignore[no-untyped-def]
+def open_page(browser, live):  # type: ignore[no-untyped-def]
+    """A fresh browser context (its own cookies: one person) and page on the live server.
+
+    ``page.console_errors`` collects script errors and CSP violations, and any script, style or data request
+    that failed. A refused form post answers with its own 4xx page on purpose; each test checks that itself.
+    """
     context = browser.new_context(base_url=live.url, viewport={"width": 1366, "height": 900})
     p = context.new_page()
-    # Script errors and CSP violations, and any script, style or data request that failed. A refused form post
-    # answers with its own 4xx page on purpose; that is checked by each test, not here.
     p.console_errors = []  # type: ignore[attr-defined]
 
     def on_console(message) -> None:  # type: ignore[no-untyped-def]
@@ -104,8 +106,14 @@ def page(browser, live):  # type: ignore[no-untyped-def]
 
     p.on("console", on_console)
     p.on("response", on_response)
+    return p
+
+
+@pytest.fixture
+def page(browser, live):  # type: ignore[no-untyped-def]
+    p = open_page(browser, live)
     yield p
-    context.close()
+    p.context.close()
 
 
 def sign_in(page, login: str) -> None:  # type: ignore[no-untyped-def]

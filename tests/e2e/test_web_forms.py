@@ -18,6 +18,7 @@ from tests.webclient import Browser
 from valuegate.app import create_app
 from valuegate.config import load_settings
 from valuegate.finance.service import current_values
+from valuegate.portfolio.models import Node
 
 
 @pytest.fixture
@@ -149,3 +150,51 @@ def test_pages_refuse_people_outside_the_scope(web) -> None:  # type: ignore[no-
     # What they may see is empty rather than an error.
     assert "nothing in the portfolio you may see" in outsider.get("/portfolio").text
     assert "0 measures" in outsider.get("/measures").text
+
+
+def test_business_case_forms_refuse_what_a_person_gets_wrong(web) -> None:  # type: ignore[no-untyped-def]
+    w, browser = web
+    mid, project = w.ids["m"], w.ids["project"]
+    owner = browser("owner")
+    owner.get(f"/measures/{mid}")
+    w.s.expire_all()
+    version = str(w.s.get(Node, mid).version)  # type: ignore[union-attr]
+    w.s.commit()
+    new = f"/portfolio/{project}/measures"
+    _refused(w, owner, new, {"name": " ", "annual_estimate": "1000"}, 422, "name is required")
+    _refused(w, owner, new, {"name": "X", "annual_estimate": "lots"}, 422, "not an amount")
+    html = _refused(w, owner, new, {"name": "Kept", "controller_id": str(w.ids["owner"])}, 422, "controller")
+    assert 'value="Kept"' in html, "what the person typed is kept"
+    _refused(w, owner, new, {"name": "X", "sponsor_id": "987654"}, 404, "does not exist")
+    _refused(w, owner, f"/portfolio/{w.ids['portfolio']}/measures", {"name": "X"}, 404, "no project")
+    _refused(w, browser("viewer"), new, {"name": "X"}, 403, "may not")
+
+    case = f"/measures/{mid}/case"
+    _refused(w, owner, case, {"version": version, "annual_estimate": "1.234"}, 422, "more than two decimals")
+    _refused(w, owner, case, {"version": "1" if version != "1" else "99", "description": "New"}, 409, "changed by")
+    _refused(w, owner, case, {"description": "New"}, 422, "without its version")
+
+    ms = f"/measures/{mid}/milestones"
+    _refused(w, owner, ms, {"name": "Go-live", "due_on": "next week"}, 422, "date such as")
+    _refused(w, owner, ms, {"name": " ", "due_on": "2026-09-30"}, 422, "needs a name")
+    _refused(w, browser("viewer"), ms, {"name": "Go-live", "due_on": "2026-09-30"}, 403, "may not")
+
+
+def test_meeting_forms_refuse_what_a_person_gets_wrong(web) -> None:  # type: ignore[no-untyped-def]
+    w, browser = web
+    pmo = browser("pmo")
+    pmo.get("/meetings")
+    _refused(w, pmo, "/meetings", {"title": "Steering", "held_on": "soon"}, 422, "date such as")
+    _refused(w, pmo, "/meetings", {"title": " ", "held_on": "2026-07-01"}, 422, "needs a title")
+    _refused(w, pmo, "/meetings", {"title": "S", "held_on": "2026-07-01", "attendee_ids": "x"}, 422, "number")
+    _refused(w, browser("owner"), "/meetings", {"title": "S", "held_on": "2026-07-01"}, 403, "may not")
+    r = pmo.post("/meetings", {"title": "Steering", "held_on": "2026-07-01", "node_id": str(w.ids["portfolio"])})
+    assert r.status_code == 303
+    url = r.headers["location"] + "/decisions"
+    w.s.commit()
+    _refused(w, pmo, url, {"outcome": "note", "text": " "}, 422, "needs its wording")
+    _refused(w, pmo, url, {"outcome": "approve", "text": "Yes"}, 422, "can only be noted")
+    _refused(w, pmo, url, {"outcome": "maybe", "text": "Hm"}, 422, "Unknown outcome")
+    _refused(w, pmo, url, {"outcome": "defer", "text": "Later", "gate_request_id": "987654"}, 422, "date such as")
+    _refused(w, pmo, url, {"outcome": "approve", "text": "Yes", "gate_request_id": "987654"}, 404, "no gate request")
+    _refused(w, browser("viewer"), url, {"outcome": "note", "text": "Psst"}, 403, "may not")
