@@ -15,7 +15,6 @@ from valuegate.auth.policy import can
 from valuegate.decisions import service as meetings
 from valuegate.decisions.models import Meeting, MeetingAttendee
 from valuegate.errors import InvalidInput
-from valuegate.gates.service import inbox
 from valuegate.gates.web import business_cases
 from valuegate.portfolio.models import Node
 from valuegate.rollups.web import choices
@@ -85,7 +84,7 @@ def meeting_page(
     s = page.session
     record = meetings.minutes(s, actor=page.actor, meeting_id=meeting_id)
     agenda = record["agenda"]
-    mine = {i["id"]: i for i in inbox(s, actor=page.actor)}
+    mine = {i["id"]: i for i in page.inbox}
     ids = {record["chair_id"], *record["attendees"]} | {d["recorded_by"] for d in record["decisions"]}
     ids |= {i["requested_by"] for i in agenda}
     names = dict(s.execute(select(Person.id, Person.name).where(Person.id.in_([i for i in ids if i]))).all())

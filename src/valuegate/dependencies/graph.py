@@ -10,14 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select, union
+from sqlalchemy import and_, case, func, select, union
 from sqlalchemy.orm import Session, aliased
 
 from valuegate.auth.policy import Actor, visible_nodes
 from valuegate.dependencies.models import Dependency
 from valuegate.portfolio.models import Measure, Node, OrgUnit
 
-LIMIT = 400
+LIMIT = 200
 RISKY = ("late", "at_risk_upstream")
 
 
@@ -53,7 +53,13 @@ def _ids_in_scope(path: str) -> Any:
 
 
 def dependency_graph(session: Session, actor: Actor, path: str, *, limit: int = LIMIT) -> Graph:
-    scoped = _ids_in_scope(path)
+    scoped = select(_ids_in_scope(path).c.id)
+    total = int(session.scalar(select(func.count()).select_from(_ids_in_scope(path))) or 0)
+    graph = Graph(total_links=total)
+    if not total:
+        return graph
+    upstream = aliased(Measure)
+    late_chain = and_(Dependency.blocking, upstream.impl_status.in_(RISKY))
     rows = session.execute(
         select(
             Dependency.id,
@@ -61,19 +67,14 @@ def dependency_graph(session: Session, actor: Actor, path: str, *, limit: int = 
             Dependency.downstream_id,
             Dependency.blocking,
             Dependency.cross_functional,
-        ).where(Dependency.id.in_(select(scoped.c.id)))
+            case((late_chain, 1), else_=0).label("late_chain"),
+        )
+        .outerjoin(upstream, upstream.node_id == Dependency.upstream_id)
+        .where(Dependency.id.in_(scoped))
+        .order_by(case((late_chain, 0), else_=1), case((Dependency.cross_functional, 0), else_=1), Dependency.id)
+        .limit(limit)
     ).all()
-    graph = Graph(total_links=len(rows))
-    if not rows:
-        return graph
-    ends = {r.upstream_id for r in rows} | {r.downstream_id for r in rows}
-    status = dict(session.execute(select(Measure.node_id, Measure.impl_status).where(Measure.node_id.in_(ends))).all())
-
-    def on_late_chain(r: Any) -> bool:
-        return bool(r.blocking) and status.get(r.upstream_id) in RISKY
-
-    ranked = sorted(rows, key=lambda r: (not on_late_chain(r), not r.cross_functional, r.id))[:limit]
-    keep = {r.upstream_id for r in ranked} | {r.downstream_id for r in ranked}
+    keep = {r.upstream_id for r in rows} | {r.downstream_id for r in rows}
     graph.nodes = _describe(session, actor, keep, path)
     graph.links = [
         {
@@ -82,11 +83,11 @@ def dependency_graph(session: Session, actor: Actor, path: str, *, limit: int = 
             "target": str(r.downstream_id),
             "blocking": bool(r.blocking),
             "cross_functional": bool(r.cross_functional),
-            "late_chain": on_late_chain(r),
+            "late_chain": bool(r.late_chain),
             "upstream": graph.nodes[r.upstream_id]["name"],
             "downstream": graph.nodes[r.downstream_id]["name"],
         }
-        for r in ranked
+        for r in rows
     ]
     return graph
 

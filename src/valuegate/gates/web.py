@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
 
@@ -41,20 +41,38 @@ def business_cases(page: Page, items: list[dict[str, Any]]) -> dict[int, dict[st
     return out
 
 
-def inbox_page(request: Request, page: Page, *, error: str | None = None, status: int = 200) -> Response:
-    items = gates.inbox(page.session, actor=page.actor)
+PAGE_SIZE = 25
+
+
+def inbox_page(
+    request: Request, page: Page, *, number: int = 1, error: str | None = None, status: int = 200
+) -> Response:
+    """The oldest requests first, a page at a time (a PMO lead may have hundreds waiting)."""
+    items = page.inbox
+    pages = max(1, -(-len(items) // PAGE_SIZE))
+    shown = items[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
     return render(
         request,
         page,
         "gates/inbox.html",
-        {"active": "inbox", "items": items, "cases": business_cases(page, items), "error": error},
+        {
+            "active": "inbox",
+            "items": shown,
+            "total": len(items),
+            "number": number,
+            "pages": pages,
+            "cases": business_cases(page, shown),
+            "error": error,
+        },
         status,
     )
 
 
 @router.get("/inbox", response_class=HTMLResponse)
-def inbox(request: Request, page: PageDep) -> Response:
-    return inbox_page(request, page)
+def inbox(request: Request, page: PageDep, page_no: str = Query("1", alias="page")) -> Response:
+    if not page_no.isdigit() or int(page_no) < 1:
+        raise InvalidInput("page is a whole number from 1.")
+    return inbox_page(request, page, number=int(page_no))
 
 
 @router.post("/gate-requests/{request_id}/decide")

@@ -91,16 +91,17 @@ def measures_page(
     check_status_filters(stage, impl_status, value_status)
     if not page_no.isdigit() or int(page_no) < 1:
         raise InvalidInput("page is a whole number from 1.")
-    path = org_path = None
+    scope = path = org_path = None
     title = "All measures you may see"
     if node_id is not None or org_unit_id is not None:
-        _scope, path = resolve_scope(s, page.actor, node_id, org_unit_id)
+        scope, path = resolve_scope(s, page.actor, node_id, org_unit_id)
         if org_unit_id is not None:
             ou = get_org_unit(s, org_unit_id)
             org_path, title = ou.path, ou.name
         else:
             title = get_node(s, node_id or 0).name
     filters = listing.Filters(
+        scope=scope,
         path=path,
         org_path=org_path,
         stage=stage or None,

@@ -12,12 +12,14 @@ from sqlalchemy.orm import Session, aliased
 from valuegate.auth.models import Person
 from valuegate.auth.policy import Actor, visible_nodes
 from valuegate.portfolio.models import Measure, Node, OrgUnit
+from valuegate.rollups.models import RollupStatus
 
 PAGE_SIZE = 50
 
 
 @dataclass(frozen=True)
 class Filters:
+    scope: str | None = None  # the roll-up scope of path or org_path ("n:1", "o:3")
     path: str | None = None
     org_path: str | None = None
     stage: str | None = None
@@ -63,10 +65,29 @@ def _where(q: Any, actor: Actor, f: Filters) -> Any:
     return q if restrict is None else q.where(restrict)
 
 
+def _total(session: Session, actor: Actor, f: Filters) -> int:
+    """How many measures match: from the roll-ups when they can say (a scope, status filters), else counted."""
+    scopes = [f.scope] if f.scope else None
+    if scopes is None and actor.reads_all:
+        roots = session.scalars(select(Node.id).where(Node.parent_id.is_(None), Node.archived_at.is_(None)))
+        scopes = [f"n:{i}" for i in roots]
+    if scopes is not None and f.text is None and f.owner_id is None:
+        q = select(func.coalesce(func.sum(RollupStatus.measures), 0)).where(RollupStatus.scope.in_(scopes))
+        for column, value in (
+            (RollupStatus.stage, f.stage),
+            (RollupStatus.impl_status, f.impl_status),
+            (RollupStatus.value_rag, f.value_status),
+        ):
+            if value:
+                q = q.where(column == value)
+        return int(session.scalar(q) or 0)
+    base = select(Node.id).join(Measure, Measure.node_id == Node.id)
+    return int(session.scalar(select(func.count()).select_from(_where(base, actor, f).subquery())) or 0)
+
+
 def measure_list(session: Session, actor: Actor, f: Filters, page: int = 1) -> tuple[list[Row], int]:
     """One page of measures (largest annual estimate first) and how many match in all."""
-    base = select(Node.id).join(Measure, Measure.node_id == Node.id)
-    total = int(session.scalar(select(func.count()).select_from(_where(base, actor, f).subquery())) or 0)
+    total = _total(session, actor, f)
     parent = aliased(Node)
     q = (
         select(

@@ -48,7 +48,7 @@ class Node(Base):
     __table_args__ = (
         Index("ix_node_parent", "parent_id"),
         Index("ix_node_path", "path"),
-        Index("ix_node_kind", "kind"),
+        Index("ix_node_kind_path", "kind", "path"),
         Index("ix_node_owner", "owner_id"),
         Index("ix_node_sponsor", "sponsor_id"),
         Index("ix_node_controller", "controller_id"),
@@ -62,7 +62,7 @@ class Measure(Base):
 
     node_id: Mapped[int] = mapped_column(ForeignKey("node.id"), primary_key=True)
     stage: Mapped[str] = mapped_column(String(20), index=True)
-    annual_estimate: Mapped[int | None] = mapped_column(BigInteger)
+    annual_estimate: Mapped[int | None] = mapped_column(BigInteger, index=True)
     impl_status: Mapped[str] = mapped_column(String(20), default="not_started")
     upstream_risk: Mapped[bool] = mapped_column(Boolean, default=False)
     value_rag: Mapped[str] = mapped_column(String(10), default="none")
@@ -74,5 +74,5 @@ class Measure(Base):
     values_version: Mapped[int] = mapped_column(default=1)
     deferral_count: Mapped[int] = mapped_column(default=0)
     reopen_count: Mapped[int] = mapped_column(default=0)
-    last_update_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_update_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     stage_entered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

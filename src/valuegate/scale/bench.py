@@ -118,7 +118,7 @@ class Bench:
                 50,
             )
         )
-        figures += self._pages(pmo.id, portfolio, program)
+        figures += self._pages(pmo.id, portfolio, program, decided[0])
         as_of = utcnow() - timedelta(days=90)
         figures.append(
             Figure(
@@ -129,7 +129,7 @@ class Bench:
         figures.append(Figure("audit verify (whole log)", _timed(verify_runs, lambda i: self._verify()), 30_000))
         return BenchResult(report, figures)
 
-    def _pages(self, pmo_id: int, portfolio: int, program: int) -> list[Figure]:
+    def _pages(self, pmo_id: int, portfolio: int, program: int, measure: int) -> list[Figure]:
         """Whole pages through the web stack (session, policy, queries, templates), as a signed-in PMO lead."""
         from valuegate.app import create_app
         from valuegate.auth.policy import SYSTEM
@@ -153,10 +153,26 @@ class Bench:
 
             return fetch
 
-        return [
-            Figure("page: portfolio cockpit", _timed(self.repeat, page(f"/?node_id={portfolio}")), 300),
-            Figure("page: program cockpit", _timed(self.repeat, page(f"/?node_id={program}")), 300),
+        with self.db.session() as s:
+            project = s.scalar(select(Node.id).where(Node.parent_id == program).order_by(Node.id))
+        pages = [
+            ("portfolio cockpit", f"/?node_id={portfolio}"),
+            ("program cockpit", f"/?node_id={program}"),
+            ("hierarchy, top level", "/portfolio"),
+            ("hierarchy, a program's projects", f"/portfolio/{program}/children?depth=2"),
+            ("hierarchy, a project", f"/portfolio?node_id={project}"),
+            ("measure list, whole portfolio", f"/measures?node_id={portfolio}"),
+            ("measure list, late and red", f"/measures?node_id={portfolio}&impl_status=late&value_status=red"),
+            ("measure workspace", f"/measures/{measure}"),
+            ("value grid (htmx)", f"/measures/{measure}/grid"),
+            ("decision inbox", "/inbox"),
+            ("dependency map, portfolio", f"/dependencies?node_id={portfolio}"),
+            ("dependency map, program", f"/dependencies?node_id={program}"),
+            ("steering meetings", "/meetings"),
+            ("audit trail", "/audit"),
+            ("audit trail of a measure", f"/audit?measure_id={measure}"),
         ]
+        return [Figure(f"page: {label}", _timed(self.repeat, page(path)), 300) for label, path in pages]
 
     def _read(self, fn: Callable[..., object]) -> object:
         with self.db.session() as s:

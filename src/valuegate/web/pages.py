@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -39,6 +40,11 @@ class Page:
     @property
     def csrf(self) -> str:
         return self.web.csrf_token
+
+    @cached_property
+    def inbox(self) -> list[dict[str, Any]]:
+        """The person's decision inbox, worked out once per request (the navigation shows its count)."""
+        return inbox(self.session, actor=self.actor)
 
 
 def get_page(request: Request, session: SessionDep) -> Page:
@@ -88,7 +94,7 @@ def render(
     }
     if page is not None:
         base["stage_labels"] = stage_labels(page.session)
-        base["inbox_count"] = len(inbox(page.session, actor=page.actor))
+        base["inbox_count"] = len(page.inbox)
         base["can_read_audit"] = can(page.session, page.actor, "audit.read")
     return TEMPLATES.TemplateResponse(request, template, {**base, **context}, status_code=status)
 
