@@ -7,13 +7,11 @@ from typing import Any
 from fastapi import APIRouter
 from sqlalchemy import select
 
-from valuegate.audit import service as audit
 from valuegate.auth.policy import require
 from valuegate.deps import ActorDep, SessionDep
-from valuegate.errors import InvalidInput, NotFound, check_version
 from valuegate.finance import service as finance
-from valuegate.gates import rules, service
-from valuegate.gates.models import GateDef, GateRequest, StageDef
+from valuegate.gates import config, service
+from valuegate.gates.models import GateRequest
 from valuegate.gates.schemas import (
     DecisionIn,
     DeferIn,
@@ -128,102 +126,27 @@ def decide_rebaseline(
 
 @router.get("/gates")
 def gate_config(actor: ActorDep, session: SessionDep) -> dict[str, Any]:
-    stages = [
-        {"code": s.code, "label": s.label, "ordinal": s.ordinal, "terminal": s.terminal, "version": s.version}
-        for s in session.scalars(select(StageDef).order_by(StageDef.ordinal))
-    ]
-    gates = [
-        {
-            "to_stage": g.to_stage,
-            "criteria": g.criteria,
-            "approvals": g.approvals,
-            "requires_reason": g.requires_reason,
-            "version": g.version,
-        }
-        for g in session.scalars(select(GateDef))
-    ]
-    return {
-        "stages": stages,
-        "gates": gates,
-        "criteria": sorted(rules.CRITERIA),
-        "roles": sorted(rules.APPROVER_ROLES),
-    }
+    return config.configuration(session)
 
 
 @router.patch("/stages/{code}")
 def relabel_stage(code: str, body: StagePatch, actor: ActorDep, session: SessionDep) -> dict[str, Any]:
-    require(session, actor, "gates.configure", what="the gate configuration")
-    stage = session.get(StageDef, code)
-    if stage is None:
-        raise NotFound(f"There is no stage {code!r}.")
-    check_version("The stage", stage.version, body.version)
-    if not body.label.strip():
-        raise InvalidInput("A stage needs a label.")
-    before = stage.label
-    stage.label = body.label.strip()
-    session.flush()
-    audit.record(
-        session,
-        actor_id=actor.person_id,
-        action="stage.relabel",
-        entity_type="stage_def",
-        entity_id=None,
-        before={"code": code, "label": before},
-        after={"code": code, "label": stage.label},
-    )
-    session.commit()
+    stage = config.relabel_stage(session, actor=actor, code=code, version=body.version, label=body.label)
     return {"code": stage.code, "label": stage.label, "version": stage.version}
 
 
 @router.patch("/gates/{to_stage}")
 def tune_gate(to_stage: str, body: GatePatch, actor: ActorDep, session: SessionDep) -> dict[str, Any]:
-    require(session, actor, "gates.configure", what="the gate configuration")
-    gate = session.get(GateDef, to_stage)
-    if gate is None:
-        raise NotFound(f"There is no gate into {to_stage!r}.")
-    check_version("The gate", gate.version, body.version)
-    if body.criteria is not None:
-        unknown = [c for c in body.criteria if c not in rules.CRITERIA]
-        if unknown:
-            raise InvalidInput(f"Unknown criteria: {', '.join(unknown)}.")
-    if body.approvals is not None:
-        bad = [r for slot in body.approvals for r in slot if r not in rules.APPROVER_ROLES]
-        if bad or not body.approvals or any(not slot for slot in body.approvals):
-            raise InvalidInput(f"Each approval slot needs roles from {', '.join(sorted(rules.APPROVER_ROLES))}.")
-        if to_stage == "closed" and body.approvals != [["controller"]]:
-            raise InvalidInput("Closing is always the controller's sign-off alone.")
-    if to_stage == "closed" and body.criteria is not None and "controller_signoff" not in body.criteria:
-        raise InvalidInput("Closing always requires the controller's sign-off.")
-    before = {"criteria": gate.criteria, "approvals": gate.approvals, "requires_reason": gate.requires_reason}
-    if body.criteria is not None:
-        gate.criteria = body.criteria
-    if body.approvals is not None:
-        gate.approvals = body.approvals
-    if body.requires_reason is not None:
-        gate.requires_reason = body.requires_reason
-    session.flush()
-    audit.record(
+    gate = config.tune_gate(
         session,
-        actor_id=actor.person_id,
-        action="gate.configure",
-        entity_type="gate_def",
-        entity_id=None,
-        before={"to_stage": to_stage, **before},
-        after={
-            "to_stage": to_stage,
-            "criteria": gate.criteria,
-            "approvals": gate.approvals,
-            "requires_reason": gate.requires_reason,
-        },
+        actor=actor,
+        to_stage=to_stage,
+        version=body.version,
+        criteria=body.criteria,
+        approvals=body.approvals,
+        requires_reason=body.requires_reason,
     )
-    session.commit()
-    return {
-        "to_stage": gate.to_stage,
-        "criteria": gate.criteria,
-        "approvals": gate.approvals,
-        "requires_reason": gate.requires_reason,
-        "version": gate.version,
-    }
+    return config.gate_view(gate)
 
 
 @router.get("/measures/{measure_id}/next-gate")
