@@ -149,13 +149,17 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
         app.include_router(router, prefix="/api")
 
     from valuegate.audit.web import router as audit_pages
+    from valuegate.auth.admin_web import router as people_admin
     from valuegate.auth.web import router as auth_pages
     from valuegate.decisions.web import router as meeting_pages
+    from valuegate.dependencies.service_web import router as service_admin
     from valuegate.dependencies.web import router as dependency_pages
     from valuegate.finance.web import router as grid_pages
+    from valuegate.gates.config_web import router as gate_admin
     from valuegate.gates.web import router as inbox_pages
     from valuegate.portfolio.browse import router as browse_pages
     from valuegate.portfolio.case_web import router as case_pages
+    from valuegate.portfolio.org_web import router as org_admin
     from valuegate.portfolio.web import router as measure_pages
     from valuegate.rollups.web import router as cockpit_pages
 
@@ -170,6 +174,10 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
         inbox_pages,
         meeting_pages,
         audit_pages,
+        people_admin,
+        org_admin,
+        service_admin,
+        gate_admin,
     ):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=str(Path(__file__).parent / "static")), name="static")

@@ -198,3 +198,43 @@ def test_meeting_forms_refuse_what_a_person_gets_wrong(web) -> None:  # type: ig
     _refused(w, pmo, url, {"outcome": "defer", "text": "Later", "gate_request_id": "987654"}, 422, "date such as")
     _refused(w, pmo, url, {"outcome": "approve", "text": "Yes", "gate_request_id": "987654"}, 404, "no gate request")
     _refused(w, browser("viewer"), url, {"outcome": "note", "text": "Psst"}, 403, "may not")
+
+
+def test_administration_forms_refuse_what_a_person_gets_wrong(web) -> None:  # type: ignore[no-untyped-def]
+    w, browser = web
+    admin, pmo, owner = browser("admin"), browser("pmo"), browser("owner")
+    person = {"name": "Nora", "login": "nora", "password": "short"}
+    html = _refused(w, admin, "/admin/people", person, 422, "12 characters")
+    assert 'value="Nora"' in html, "what was typed is kept"
+    _refused(w, admin, "/admin/people", {**person, "login": "owner", "password": "long-enough-phrase"}, 409, "taken")
+    _refused(w, admin, "/admin/people", {"name": " "}, 422, "needs a name")
+    _refused(w, admin, "/admin/people", {"name": "X", "global_role": "emperor"}, 422, "role")
+    _refused(w, pmo, "/admin/people", {"name": "X"}, 403, "may not")
+    _refused(w, admin, f"/admin/people/{w.ids['owner']}", {"version": "99", "active": "yes"}, 409, "changed by")
+    _refused(w, admin, f"/admin/people/{w.ids['owner']}/sign-in", {"login": "", "password": "x"}, 422, "login")
+
+    _refused(w, pmo, "/admin/org-units", {"name": " ", "kind": "finance"}, 422, "name")
+    _refused(w, owner, "/admin/org-units", {"name": "X", "kind": "finance"}, 403, "may not")
+
+    _refused(w, pmo, "/admin/services", {"name": "S", "owner_id": ""}, 422, "needs an owner")
+    _refused(w, pmo, "/admin/services", {"name": "S", "owner_id": "987654"}, 404, "no person")
+
+    gate = "/admin/gates/detailed"
+    _refused(w, pmo, gate, {"version": "1", "approvals": " ; "}, 422, "at least one approver")
+    _refused(w, pmo, gate, {"version": "1", "approvals": "king"}, 422, "Each approval slot")
+    _refused(w, pmo, gate, {"version": "1", "approvals": "controller", "criteria": "vibes"}, 422, "Unknown criteria")
+    _refused(w, pmo, gate, {"version": "99", "approvals": "controller"}, 409, "changed by")
+    _refused(w, pmo, "/admin/gates/closed", {"version": "1", "approvals": "sponsor"}, 422, "controller's sign-off")
+    _refused(w, pmo, "/admin/stages/identified", {"version": "1", "label": " "}, 422, "needs a label")
+    _refused(w, owner, gate, {"version": "1", "approvals": "controller"}, 403, "may not")
+
+    deputy = {"delegator_id": str(w.ids["sponsor"]), "deputy_id": str(w.ids["sponsor"])}
+    dates = {"starts_on": "2026-07-01", "ends_on": "2026-07-10"}
+    _refused(w, pmo, "/admin/delegations", {**deputy, **dates}, 422, "own deputy")
+    _refused(w, pmo, "/admin/delegations", {**deputy, "starts_on": "July"}, 422, "date such as")
+    _refused(w, pmo, "/admin/delegations/987654/end", {}, 404, "no delegation")
+
+    grant = f"/portfolio/{w.ids['project']}/grants"
+    _refused(w, pmo, grant, {"person_id": str(w.ids["viewer"]), "role": "emperor"}, 422, "Unknown node role")
+    _refused(w, pmo, grant, {"person_id": "", "role": "reader"}, 422, "Choose a person")
+    _refused(w, browser("viewer"), grant, {"person_id": str(w.ids["viewer"]), "role": "reader"}, 403, "may not")

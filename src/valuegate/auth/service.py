@@ -373,3 +373,25 @@ def list_people(session: Session, *, actor: Actor) -> list[Person]:
 
 
 __all__ = ["actor_for"]
+
+
+def revoke_delegation(session: Session, *, actor: Actor, delegation_id: int) -> Delegation:
+    """End a delegation now (the record stays: past approvals by the deputy remain explained)."""
+    d = session.get(Delegation, delegation_id)
+    if d is None:
+        raise NotFound(f"There is no delegation with id {delegation_id}.")
+    if actor.person_id != d.delegator_id:
+        require(session, actor, "delegation.manage", what="delegations")
+    if d.revoked_at is not None:
+        raise Conflict("This delegation has already been ended.")
+    d.revoked_at = utcnow()
+    audit.record(
+        session,
+        actor_id=actor.person_id,
+        action="delegation.revoke",
+        entity_type="delegation",
+        entity_id=d.id,
+        before={"delegator_id": d.delegator_id, "deputy_id": d.deputy_id, "ends_on": d.ends_on.isoformat()},
+    )
+    session.commit()
+    return d

@@ -4,7 +4,7 @@ decisions and deferrals are recorded in the meeting (through the gate engine), a
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
@@ -31,7 +31,10 @@ def _date(text: str, what: str) -> date:
         raise InvalidInput(f"{what} is a date such as 2026-12-31.") from exc
 
 
-def meetings_page(request: Request, page: Page, *, error: str | None = None, status: int = 200) -> Response:
+def meetings_page(
+    request: Request, page: Page, *, typed: Any = None, error: str | None = None, status: int = 200
+) -> Response:
+    """``typed``: a refused form's fields (kept for the person to correct), with ``getlist`` for attendees."""
     s = page.session
     return render(
         request,
@@ -43,6 +46,8 @@ def meetings_page(request: Request, page: Page, *, error: str | None = None, sta
             "may_call": can(s, page.actor, "meeting.manage"),
             "choices": choices(page),
             "people": list(s.execute(select(Person.id, Person.name).where(Person.active).order_by(Person.name))),
+            "typed": typed or {},
+            "attendees": set(typed.getlist("attendee_ids")) if typed else set(),
             "error": error,
         },
         status,
@@ -74,7 +79,7 @@ async def call_meeting(request: Request, page: FormPageDep) -> Response:
         page,
         act,
         then=lambda m: f"/meetings/{m.id}",
-        failure=lambda exc: meetings_page(request, page, error=exc.detail, status=exc.status),
+        failure=lambda exc: meetings_page(request, page, typed=form, error=exc.detail, status=exc.status),
     )
 
 

@@ -164,6 +164,23 @@ CRITERIA: dict[str, Callable[[MeasureFacts], str | None]] = {
     # The sponsor's approval must carry a rationale; enforced on the approval itself.
     "sponsor_rationale": _checked_at_approval,
 }
+# What each criterion asks, in the words the gate configuration page shows.
+CRITERIA_LABELS: dict[str, str] = {
+    "roles_named": "Owner, sponsor and controller are named",
+    "roles_distinct": "The controller is neither the owner nor the sponsor",
+    "org_unit": "The measure belongs to an org unit",
+    "annual_estimate": "An annualised value estimate is given",
+    "plan_values": "Monthly plan values for the recurring impact",
+    "one_time_costs": "One-time costs entered or declared none",
+    "milestone_due": "At least one milestone with a due date",
+    "dependencies_declared": "Dependencies declared (or none)",
+    "services_declared": "Affected business services declared (or none)",
+    "service_acknowledgements": "Owners of revenue-generating services have acknowledged",
+    "milestones_done": "Every milestone is done",
+    "upstream_complete": "Blocking upstream work is Implemented or Closed",
+    "controller_signoff": "The controller signed off the verified value with evidence",
+    "sponsor_rationale": "The sponsor's approval carries a rationale",
+}
 # Criteria that cannot be met before the request exists: they are checked when it completes.
 CHECKED_ON_COMPLETION = {"controller_signoff", "sponsor_rationale"}
 

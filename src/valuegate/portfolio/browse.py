@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
 
+from valuegate.auth import service as people
+from valuegate.auth.admin_web import active_people
+from valuegate.auth.models import NodeGrant, Person
 from valuegate.auth.policy import can, require
+from valuegate.auth.rules import GRANT_ROLES
 from valuegate.errors import InvalidInput
 from valuegate.finance import rules as fin
 from valuegate.portfolio import listing, tree
@@ -16,7 +21,7 @@ from valuegate.portfolio.models import Node
 from valuegate.portfolio.service import get_node, get_org_unit
 from valuegate.rollups.scope import resolve_scope
 from valuegate.web.forms import IMPL_ROWS, check_status_filters, optional_id
-from valuegate.web.pages import PageDep, render
+from valuegate.web.pages import FormPageDep, Page, PageDep, problem_text, render, submit
 
 router = APIRouter(include_in_schema=False)
 
@@ -27,12 +32,12 @@ def _depth(value: str) -> int:
     return int(value)
 
 
-@router.get("/portfolio", response_class=HTMLResponse)
-def portfolio_page(request: Request, page: PageDep, node: str = Query("", alias="node_id")) -> Response:
+def portfolio_view(
+    request: Request, page: Page, node_id: int | None, *, error: str | None = None, status: int = 200
+) -> Response:
     s = page.session
     trail: list[tuple[int, str]] = []
     top = None
-    node_id = optional_id(node, "node_id")
     if node_id is not None:
         top = get_node(s, node_id)
         require(s, page.actor, "node.view", top)
@@ -45,6 +50,18 @@ def portfolio_page(request: Request, page: PageDep, node: str = Query("", alias=
     opened = {}
     if len(nodes) == 1 and nodes[0].expandable:
         opened[nodes[0].id] = tree.children(s, page.actor, nodes[0].id)
+    access = None
+    if top is not None and top.kind != "measure" and can(s, page.actor, "grant.manage", top):
+        access = {
+            "grants": s.execute(
+                select(NodeGrant.id, NodeGrant.role, Person.name)
+                .join(Person, Person.id == NodeGrant.person_id)
+                .where(NodeGrant.node_id == top.id)
+                .order_by(NodeGrant.role, Person.name)
+            ).all(),
+            "people": active_people(page),
+            "roles": GRANT_ROLES,
+        }
     return render(
         request,
         page,
@@ -60,7 +77,47 @@ def portfolio_page(request: Request, page: PageDep, node: str = Query("", alias=
             and top.kind == "project"
             and top.archived_at is None
             and can(s, page.actor, "measure.create", top),
+            "access": access,
+            "error": error,
         },
+        status,
+    )
+
+
+@router.get("/portfolio", response_class=HTMLResponse)
+def portfolio_page(request: Request, page: PageDep, node: str = Query("", alias="node_id")) -> Response:
+    return portfolio_view(request, page, optional_id(node, "node_id"))
+
+
+@router.post("/portfolio/{node_id}/grants")
+def add_grant(
+    request: Request,
+    node_id: int,
+    page: FormPageDep,
+    person_id: Annotated[str, Form()] = "",
+    role: Annotated[str, Form()] = "",
+) -> Response:
+    def act() -> NodeGrant:
+        person = optional_id(person_id, "person")
+        if person is None:
+            raise InvalidInput("Choose a person.")
+        return people.grant(page.session, actor=page.actor, person_id=person, node_id=node_id, role=role)
+
+    return submit(
+        page,
+        act,
+        then=f"/portfolio?node_id={node_id}#access",
+        failure=lambda exc: portfolio_view(request, page, node_id, error=problem_text(exc), status=exc.status),
+    )
+
+
+@router.post("/grants/{grant_id}/revoke")
+def revoke_grant(request: Request, grant_id: int, page: FormPageDep, node_id: Annotated[int, Form()]) -> Response:
+    return submit(
+        page,
+        lambda: people.revoke_grant(page.session, actor=page.actor, grant_id=grant_id),
+        then=f"/portfolio?node_id={node_id}#access",
+        failure=lambda exc: portfolio_view(request, page, node_id, error=problem_text(exc), status=exc.status),
     )
 
 

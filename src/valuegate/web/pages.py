@@ -96,6 +96,10 @@ def render(
         base["stage_labels"] = stage_labels(page.session)
         base["inbox_count"] = len(page.inbox)
         base["can_read_audit"] = can(page.session, page.actor, "audit.read")
+        base["can_administer"] = any(
+            can(page.session, page.actor, action)
+            for action in ("people.manage", "orgunit.manage", "delegation.manage", "service.manage", "gates.configure")
+        )
     return TEMPLATES.TemplateResponse(request, template, {**base, **context}, status_code=status)
 
 
