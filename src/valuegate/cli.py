@@ -208,6 +208,30 @@ def rollups_rebuild(database_url: str | None = DbOption) -> None:
     typer.echo("Roll-ups rebuilt from the facts.")
 
 
+@rollups_app.command("snapshot")
+def rollups_snapshot(
+    as_of: str = typer.Option("", help="The day it stands for (YYYY-MM-DD); the month end just past by default."),
+    database_url: str | None = DbOption,
+) -> None:
+    """Take the snapshot the cockpit's "as known on" switch and bridge read (the worker does this each month)."""
+    from datetime import UTC, date, datetime
+
+    from valuegate.rollups import snapshots
+
+    try:
+        day = date.fromisoformat(as_of) if as_of else snapshots.last_month_end(datetime.now(UTC).date())
+    except ValueError:
+        typer.echo(f"{as_of!r} is not a date such as 2026-10-31.", err=True)
+        raise typer.Exit(2) from None
+    if day > datetime.now(UTC).date():
+        typer.echo(f"{day} is in the future; a snapshot records what is known.", err=True)
+        raise typer.Exit(2)
+    db = _db(database_url)
+    with db.session(write=True) as session:
+        count = snapshots.take(session, day)
+    typer.echo(f"Snapshot of {day}: {count:,} measures.")
+
+
 def _progress_bar():
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 

@@ -16,6 +16,7 @@ from valuegate.auth import service as people
 from valuegate.auth.models import Person
 from valuegate.auth.policy import SYSTEM, Actor, actor_for
 from valuegate.context import today_of
+from valuegate.db import utcnow
 from valuegate.decisions import service as decisions
 from valuegate.dependencies import service as deps
 from valuegate.finance import rules as fin
@@ -25,6 +26,7 @@ from valuegate.gates.rules import STAGE_ORDER
 from valuegate.milestones import service as milestones
 from valuegate.portfolio import service as portfolio
 from valuegate.portfolio.models import Measure, Node
+from valuegate.rollups import snapshots
 
 PASSWORD = "valuegate-demo"
 EUR = 100  # minor units per euro
@@ -125,6 +127,9 @@ class _Demo:
         )
         self._itfm(root.id)
         self._itsm(root.id)
+        # A snapshot of what is known before the ERP programme is added and decided: the cockpit's bridge from
+        # it to now shows what moved the pipeline since.
+        snapshots.take(s, self.today, known_at=utcnow())
         self._erp(root.id)
         self._meeting(root.id)
 

@@ -10,7 +10,15 @@ from valuegate.gates.models import GateAction, GateDef, GateRequest, StageChange
 from valuegate.jobs.models import OutboxMessage
 from valuegate.milestones.models import Milestone
 from valuegate.portfolio.models import Measure, Node, OrgUnit
-from valuegate.rollups.models import MeasureTotal, RollupPeriod, RollupStatus, RollupTotal
+from valuegate.rollups.models import (
+    MeasureSnapshot,
+    MeasureTotal,
+    RollupPeriod,
+    RollupStatus,
+    RollupTotal,
+    SnapshotDate,
+    SnapshotTotal,
+)
 
 __all__ = [
     "ApiToken",
@@ -24,6 +32,7 @@ __all__ = [
     "GateDef",
     "GateRequest",
     "Measure",
+    "MeasureSnapshot",
     "MeasureTotal",
     "Meeting",
     "MeetingAttendee",
@@ -39,6 +48,8 @@ __all__ = [
     "RollupTotal",
     "ServiceImpact",
     "SignOff",
+    "SnapshotDate",
+    "SnapshotTotal",
     "StageChange",
     "StageDef",
     "ValueFact",

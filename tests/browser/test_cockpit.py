@@ -76,3 +76,30 @@ def test_an_owner_sees_only_their_part_and_can_sign_out(page) -> None:  # type: 
     page.goto("/")
     assert "/login" in page.url
     assert owner_total >= 1
+
+
+def test_looking_back_and_the_bridge(page, live) -> None:  # type: ignore[no-untyped-def]
+    sign_in(page, "pmo")
+    page.get_by_role("button", name="Show the bridge").click()
+    page.wait_for_selector("#bridge-chart[data-drawn=yes] canvas")
+    now_total = int(page.get_by_test_id("kpi-measures").inner_text().replace(",", ""))
+    start = int(page.get_by_test_id("bridge-start").inner_text().replace(",", ""))
+    new = int(page.get_by_test_id("bridge-new").inner_text().replace(",", ""))
+    end = int(page.get_by_test_id("bridge-end").inner_text().replace(",", ""))
+    assert new > 0, "the ERP programme was added after the demo's snapshot"
+    steps = [
+        int(page.get_by_test_id(f"bridge-{c}").inner_text().replace(",", ""))
+        for c in ("progressed", "slipped", "dropped", "realised")
+    ]
+    assert abs(end - (start + new + steps[0] + steps[1] - steps[2] - steps[3])) <= 3, "the bridge adds up (rounding)"
+
+    option = page.get_by_label("As known at").locator("option").nth(1)
+    page.get_by_label("As known at").select_option(option.get_attribute("value"))
+    page.get_by_role("button", name="Apply").click()
+    assert page.get_by_test_id("as-of-notice").is_visible()
+    then_total = int(page.get_by_test_id("kpi-measures").inner_text().replace(",", ""))
+    assert then_total < now_total, "fewer measures were known then"
+    assert page.console_errors == [], page.console_errors
+
+    refused = page.goto("/?as_of=2020-01-31")
+    assert refused is not None and refused.status == 422 and "no snapshot" in page.get_by_role("alert").inner_text()

@@ -142,14 +142,34 @@ def _status_refresh(session: Session, payload: dict[str, Any]) -> None:
     refresh_statuses(session, settings_of(session), date.fromisoformat(payload["day"]))
 
 
+@handles("rollups.snapshot")
+def _snapshot(session: Session, payload: dict[str, Any]) -> None:
+    from valuegate.rollups import snapshots
+
+    snapshots.take(session, date.fromisoformat(payload["as_of"]), commit=False)
+
+
 def schedule_daily(session: Session, today: date) -> bool:
-    """Enqueue today's status refresh unless it already is (safe when several workers run)."""
-    day = today.isoformat()
+    """Enqueue today's status refresh and the snapshot of the month end just past, unless they already are
+    (safe when several workers run). True when something was enqueued."""
+    from valuegate.rollups.snapshots import missing_month_end
+
     recent = utcnow() - timedelta(days=3)
-    known = session.scalars(
-        select(OutboxMessage.payload).where(OutboxMessage.topic == "status.refresh", OutboxMessage.created_at >= recent)
-    )
-    if any((p or {}).get("day") == day for p in known):
-        return False
-    enqueue(session, "status.refresh", {"day": day})
-    return True
+    known = {
+        (topic, str((payload or {}).get("day") or (payload or {}).get("as_of")))
+        for topic, payload in session.execute(
+            select(OutboxMessage.topic, OutboxMessage.payload).where(
+                OutboxMessage.topic.in_(("status.refresh", "rollups.snapshot")), OutboxMessage.created_at >= recent
+            )
+        )
+    }
+    wanted = [("status.refresh", {"day": today.isoformat()})]
+    month_end = missing_month_end(session, today)
+    if month_end is not None:
+        wanted.append(("rollups.snapshot", {"as_of": month_end.isoformat()}))
+    queued = False
+    for topic, payload in wanted:
+        if (topic, next(iter(payload.values()))) not in known:
+            enqueue(session, topic, payload)
+            queued = True
+    return queued

@@ -6,10 +6,12 @@ A *scope* is ``n:<node id>`` for every portfolio, program and project above a me
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Boolean, ForeignKey, String
+from datetime import date, datetime
+
+from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from valuegate.db import Base
+from valuegate.db import Base, UTCDateTime
 
 
 class MeasureTotal(Base):
@@ -64,3 +66,56 @@ class RollupPeriod(Base):
     kind: Mapped[str] = mapped_column(String(20), primary_key=True)
     period: Mapped[str] = mapped_column(String(7), primary_key=True)
     amount: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class SnapshotDate(Base):
+    """A month-end (or on-demand) snapshot: which day it stands for and the moment it was known."""
+
+    __tablename__ = "snapshot_date"
+
+    as_of: Mapped[date] = mapped_column(Date, primary_key=True)
+    known_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    measures: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class MeasureSnapshot(Base):
+    """Per snapshot and measure: its stage and recurring figures as known then (totals and run-rates), so the
+    cockpit can show "as known on" a month end and the bridge between two in a few set-based queries."""
+
+    __tablename__ = "measure_snapshot"
+
+    as_of: Mapped[date] = mapped_column(ForeignKey("snapshot_date.as_of"), primary_key=True)
+    measure_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    stage: Mapped[str] = mapped_column(String(20))
+    plan_total: Mapped[int] = mapped_column(BigInteger, default=0)
+    plan_rr: Mapped[int] = mapped_column(BigInteger, default=0)
+    baseline_total: Mapped[int] = mapped_column(BigInteger, default=0)
+    baseline_rr: Mapped[int] = mapped_column(BigInteger, default=0)
+    forecast_total: Mapped[int] = mapped_column(BigInteger, default=0)
+    forecast_rr: Mapped[int] = mapped_column(BigInteger, default=0)
+    actual_total: Mapped[int] = mapped_column(BigInteger, default=0)
+    actual_rr: Mapped[int] = mapped_column(BigInteger, default=0)
+    estimate_total: Mapped[int] = mapped_column(BigInteger, default=0)
+    estimate_rr: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class SnapshotTotal(Base):
+    """Per snapshot, roll-up scope and stage: the measures and their summed recurring figures, so "as known on"
+    reads one scope's rows instead of every measure."""
+
+    __tablename__ = "snapshot_total"
+
+    as_of: Mapped[date] = mapped_column(ForeignKey("snapshot_date.as_of"), primary_key=True)
+    scope: Mapped[str] = mapped_column(String(24), primary_key=True)
+    stage: Mapped[str] = mapped_column(String(20), primary_key=True)
+    measures: Mapped[int] = mapped_column(BigInteger, default=0)
+    plan_total: Mapped[int] = mapped_column(BigInteger, default=0)
+    plan_rr: Mapped[int] = mapped_column(BigInteger, default=0)
+    baseline_total: Mapped[int] = mapped_column(BigInteger, default=0)
+    baseline_rr: Mapped[int] = mapped_column(BigInteger, default=0)
+    forecast_total: Mapped[int] = mapped_column(BigInteger, default=0)
+    forecast_rr: Mapped[int] = mapped_column(BigInteger, default=0)
+    actual_total: Mapped[int] = mapped_column(BigInteger, default=0)
+    actual_rr: Mapped[int] = mapped_column(BigInteger, default=0)
+    estimate_total: Mapped[int] = mapped_column(BigInteger, default=0)
+    estimate_rr: Mapped[int] = mapped_column(BigInteger, default=0)

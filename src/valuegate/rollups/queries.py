@@ -48,10 +48,10 @@ def pipeline(
     for stage, series, total, run_rate in session.execute(tq.group_by(RollupTotal.stage, RollupTotal.series)):
         stages[stage]["series"][series] = {"total": int(total or 0), "run_rate": int(run_rate or 0)}
     rows = list(stages.values())
-    return {"scope": scope, "kind": kind, "stages": rows, "totals": _sum_stages(rows)}
+    return {"scope": scope, "kind": kind, "stages": rows, "totals": sum_stages(rows)}
 
 
-def _sum_stages(rows: list[dict[str, Any]]) -> dict[str, Any]:
+def sum_stages(rows: list[dict[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {
         "measures": 0,
         "verified_value": 0,
@@ -170,7 +170,7 @@ def pipeline_as_of(session: Session, at: datetime, path: str | None = None, kind
         "as_of": at.isoformat(),
         "kind": kind,
         "stages": out,
-        "totals": _sum_stages([{**r, "verified_value": 0} for r in out]),
+        "totals": sum_stages([{**r, "verified_value": 0} for r in out]),
     }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Query, Request
@@ -13,7 +14,7 @@ from valuegate.context import settings_of, today_of
 from valuegate.errors import InvalidInput, NotFound
 from valuegate.finance import rules as fin
 from valuegate.portfolio.models import Node, OrgUnit
-from valuegate.rollups import cockpit, queries
+from valuegate.rollups import cockpit, queries, snapshots
 from valuegate.rollups.scope import resolve_scope
 from valuegate.web.forms import IMPL_ROWS, check_status_filters, optional_id
 from valuegate.web.pages import PageDep, render
@@ -55,6 +56,30 @@ def choices(page: Any) -> dict[str, Any]:
     return {"nodes": nodes, "org_units": units}
 
 
+def _snapshot_day(text: str, taken: list[date], name: str) -> date | None:
+    """A snapshot date chosen in the cockpit (empty: now); it must be one that was taken."""
+    if not text.strip():
+        return None
+    try:
+        day = date.fromisoformat(text.strip())
+    except ValueError as exc:
+        raise InvalidInput(f"{name} is a date such as 2026-10-31.") from exc
+    if day not in taken:
+        known = ", ".join(d.isoformat() for d in taken[:6]) or "none yet"
+        raise InvalidInput(f"There is no snapshot of {day}; snapshots are taken at month ends ({known}).")
+    return day
+
+
+def _bridge_chart(bridge: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The bridge as waterfall steps for the chart, in major units."""
+    if bridge is None:
+        return None
+    t = bridge["total"]
+    steps = [("start", t["start"]), ("new", t["new"]), ("progressed", t["progressed"]), ("slipped", t["slipped"])]
+    steps += [("dropped", -t["dropped"]), ("realised", -t["realised"]), ("end", t["end"])]
+    return {"steps": [{"name": n, "value": round(v / 100)} for n, v in steps]}
+
+
 @router.get("/", response_class=HTMLResponse)
 def cockpit_page(
     request: Request,
@@ -65,6 +90,8 @@ def cockpit_page(
     stage: str | None = None,
     impl_status: str | None = None,
     value_status: str | None = None,
+    as_of: str = "",
+    bridge_from: str = "",
 ) -> Response:
     s = page.session
     node_id, org_unit_id = optional_id(node, "node_id"), optional_id(org_unit, "org_unit_id")
@@ -82,7 +109,22 @@ def cockpit_page(
     else:
         scope_node = s.get(Node, node_id)
         title = scope_node.name if scope_node else ""
-    pipe = queries.pipeline(s, scope, impl_status=impl_status or None, value_rag=value_status or None, kind=kind)
+    taken = snapshots.dates(s)
+    known_on = _snapshot_day(as_of, taken, "as_of")
+    if known_on is not None:
+        if kind != "recurring" or impl_status or value_status:
+            raise InvalidInput(
+                "Looking back covers the recurring impact by stage; clear the kind and status filters to look back."
+            )
+        pipe = snapshots.pipeline(s, known_on, [scope])
+    else:
+        pipe = queries.pipeline(s, scope, impl_status=impl_status or None, value_rag=value_status or None, kind=kind)
+    start = _snapshot_day(bridge_from, taken, "bridge_from")
+    bridge = None
+    if start is not None:
+        if known_on is not None and known_on <= start:
+            raise InvalidInput("The bridge runs forward: choose a snapshot before the date you are looking at.")
+        bridge = snapshots.bridge(s, start, known_on, path, org_path)
     stages = [r for r in pipe["stages"] if not stage or r["stage"] == stage]
     months = queries.periods(s, scope, kind=kind, stage=stage or None)
     matrix: dict[tuple[str, str], int] = {}
@@ -119,7 +161,13 @@ def cockpit_page(
                 "stage": stage or "",
                 "impl_status": impl_status or "",
                 "value_status": value_status or "",
+                "as_of": known_on.isoformat() if known_on else "",
             },
+            "snapshot_dates": taken,
+            "known_on": known_on,
+            "bridge": bridge,
+            "bridge_from": start,
+            "bridge_chart": _bridge_chart(bridge),
             "choices": choices(page),
             "kinds": fin.KIND_LABELS,
             "stages": stages,

@@ -26,7 +26,7 @@ from valuegate.gates import service as gates
 from valuegate.migrate import upgrade
 from valuegate.portfolio.models import Measure, Node
 from valuegate.portfolio.service import get_measure
-from valuegate.rollups import queries
+from valuegate.rollups import queries, snapshots
 from valuegate.scale.generator import Generator, Report, Scale
 
 BENCH_PASSWORD = "bench-password-not-for-production"
@@ -118,7 +118,9 @@ class Bench:
                 50,
             )
         )
-        figures += self._pages(pmo.id, portfolio, program, decided[0])
+        month_end = snapshots.last_month_end(self.today)
+        figures.append(Figure("month-end snapshot (every measure)", _timed(1, lambda i: self._snapshot(month_end))))
+        figures += self._pages(pmo.id, portfolio, program, decided[0], month_end)
         as_of = utcnow() - timedelta(days=90)
         figures.append(
             Figure(
@@ -129,7 +131,12 @@ class Bench:
         figures.append(Figure("audit verify (whole log)", _timed(verify_runs, lambda i: self._verify()), 30_000))
         return BenchResult(report, figures)
 
-    def _pages(self, pmo_id: int, portfolio: int, program: int, measure: int) -> list[Figure]:
+    def _snapshot(self, day: date) -> object:
+        with self.db.session(write=True) as s:
+            bind(s, self.settings, self.today)
+            return snapshots.take(s, day)
+
+    def _pages(self, pmo_id: int, portfolio: int, program: int, measure: int, month_end: date) -> list[Figure]:
         """Whole pages through the web stack (session, policy, queries, templates), as a signed-in PMO lead."""
         from valuegate.app import create_app
         from valuegate.auth.policy import SYSTEM
@@ -158,6 +165,9 @@ class Bench:
         pages = [
             ("portfolio cockpit", f"/?node_id={portfolio}"),
             ("program cockpit", f"/?node_id={program}"),
+            ("portfolio cockpit as known at the month end", f"/?node_id={portfolio}&as_of={month_end}"),
+            ("program cockpit with the bridge from the month end", f"/?node_id={program}&bridge_from={month_end}"),
+            ("portfolio cockpit with the bridge from the month end", f"/?node_id={portfolio}&bridge_from={month_end}"),
             ("hierarchy, top level", "/portfolio"),
             ("hierarchy, a program's projects", f"/portfolio/{program}/children?depth=2"),
             ("hierarchy, a project", f"/portfolio?node_id={project}"),

@@ -47,6 +47,38 @@
       window.addEventListener("resize", function () { m.resize(); });
     }
   }
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", draw);
-  else draw();
+  // The bridge as a waterfall: an invisible base bar lifts each step to where the previous one ended.
+  function drawBridge() {
+    var el = document.getElementById("bridge-chart");
+    var d = data("bridge-data");
+    if (!el || !d || !window.echarts) return;
+    var NAMES = { start: "Start", new: "New", progressed: "Progressed", slipped: "Slipped", dropped: "Dropped", realised: "Realised", end: "End" };
+    var base = [], up = [], down = [], level = 0;
+    d.steps.forEach(function (step, i) {
+      var total = i === 0 || i === d.steps.length - 1;
+      if (total) { base.push(0); up.push(step.value); down.push(0); level = step.value; return; }
+      if (step.value >= 0) { base.push(level); up.push(step.value); down.push(0); level += step.value; }
+      else { level += step.value; base.push(level); up.push(0); down.push(-step.value); }
+    });
+    var chart = echarts.init(el, null, { renderer: "canvas" });
+    chart.setOption({
+      tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, formatter: function (p) {
+        var step = d.steps[p[0].dataIndex];
+        return NAMES[step.name] + ": " + money.format(step.value);
+      } },
+      grid: { left: 80, right: 16, top: 16, bottom: 28 },
+      xAxis: { type: "category", data: d.steps.map(function (s) { return NAMES[s.name]; }) },
+      yAxis: { type: "value", axisLabel: { formatter: function (v) { return money.format(v); } } },
+      series: [
+        { type: "bar", stack: "w", data: base, itemStyle: { color: "transparent" }, emphasis: { disabled: true } },
+        { type: "bar", stack: "w", data: up, itemStyle: { color: "#1f9d6b" } },
+        { type: "bar", stack: "w", data: down, itemStyle: { color: "#c8372d" } },
+      ],
+    });
+    window.addEventListener("resize", function () { chart.resize(); });
+    el.dataset.drawn = "yes";
+  }
+  function start() { draw(); drawBridge(); }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
 })();
