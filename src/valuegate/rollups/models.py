@@ -78,15 +78,9 @@ class SnapshotDate(Base):
     measures: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
-class MeasureSnapshot(Base):
-    """Per snapshot and measure: its stage and recurring figures as known then (totals and run-rates), so the
-    cockpit can show "as known on" a month end and the bridge between two in a few set-based queries."""
+class SnapshotFigures:
+    """The recurring figures a snapshot keeps: per series, the total over all months and the run-rate."""
 
-    __tablename__ = "measure_snapshot"
-
-    as_of: Mapped[date] = mapped_column(ForeignKey("snapshot_date.as_of"), primary_key=True)
-    measure_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
-    stage: Mapped[str] = mapped_column(String(20))
     plan_total: Mapped[int] = mapped_column(BigInteger, default=0)
     plan_rr: Mapped[int] = mapped_column(BigInteger, default=0)
     baseline_total: Mapped[int] = mapped_column(BigInteger, default=0)
@@ -99,7 +93,18 @@ class MeasureSnapshot(Base):
     estimate_rr: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
-class SnapshotTotal(Base):
+class MeasureSnapshot(SnapshotFigures, Base):
+    """Per snapshot and measure: its stage and recurring figures as known then (totals and run-rates), so the
+    cockpit can show "as known on" a month end and the bridge between two in a few set-based queries."""
+
+    __tablename__ = "measure_snapshot"
+
+    as_of: Mapped[date] = mapped_column(ForeignKey("snapshot_date.as_of"), primary_key=True)
+    measure_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    stage: Mapped[str] = mapped_column(String(20))
+
+
+class SnapshotTotal(SnapshotFigures, Base):
     """Per snapshot, roll-up scope and stage: the measures and their summed recurring figures, so "as known on"
     reads one scope's rows instead of every measure."""
 
@@ -109,13 +114,3 @@ class SnapshotTotal(Base):
     scope: Mapped[str] = mapped_column(String(24), primary_key=True)
     stage: Mapped[str] = mapped_column(String(20), primary_key=True)
     measures: Mapped[int] = mapped_column(BigInteger, default=0)
-    plan_total: Mapped[int] = mapped_column(BigInteger, default=0)
-    plan_rr: Mapped[int] = mapped_column(BigInteger, default=0)
-    baseline_total: Mapped[int] = mapped_column(BigInteger, default=0)
-    baseline_rr: Mapped[int] = mapped_column(BigInteger, default=0)
-    forecast_total: Mapped[int] = mapped_column(BigInteger, default=0)
-    forecast_rr: Mapped[int] = mapped_column(BigInteger, default=0)
-    actual_total: Mapped[int] = mapped_column(BigInteger, default=0)
-    actual_rr: Mapped[int] = mapped_column(BigInteger, default=0)
-    estimate_total: Mapped[int] = mapped_column(BigInteger, default=0)
-    estimate_rr: Mapped[int] = mapped_column(BigInteger, default=0)
