@@ -90,7 +90,8 @@ def open_page(browser, live):  # type: ignore[no-untyped-def]
     """A fresh browser context (its own cookies: one person) and page on the live server.
 
     ``page.console_errors`` collects script errors and CSP violations, and any script, style or data request
-    that failed. A refused form post answers with its own 4xx page on purpose; each test checks that itself.
+    that failed. A refused form post (plain or htmx) answers 4xx with the form and its reason on purpose; each
+    test checks that itself, so only server errors count for posts.
     """
     context = browser.new_context(base_url=live.url, viewport={"width": 1366, "height": 900})
     p = context.new_page()
@@ -101,7 +102,9 @@ def open_page(browser, live):  # type: ignore[no-untyped-def]
             p.console_errors.append(message.text)  # type: ignore[attr-defined]
 
     def on_response(response) -> None:  # type: ignore[no-untyped-def]
-        if response.status >= 400 and response.request.resource_type not in ("document",):
+        request = response.request
+        refused_post = request.method == "POST" and 400 <= response.status < 500
+        if response.status >= 400 and request.resource_type != "document" and not refused_post:
             p.console_errors.append(f"{response.status} {response.url}")  # type: ignore[attr-defined]
 
     p.on("console", on_console)

@@ -29,13 +29,18 @@ def test_the_pmo_decides_a_gate_request_from_the_inbox(page, live) -> None:  # t
     assert card.count() == 1
     assert "Annual estimate" in card.inner_text()
 
+    page.evaluate("window.marker = 'same page'")
+    card.get_by_label("Defer until").fill("2026-01-01")
     card.get_by_role("button", name="Reject").click()
-    assert "comment" in page.get_by_role("alert").inner_text()
-    card = page.get_by_test_id("decision").filter(has=page.locator(f'a[href="/measures/{name}"]'))
+    card.get_by_role("alert").wait_for()
+    assert "comment" in card.get_by_role("alert").inner_text()
+    assert card.get_by_label("Defer until").input_value() == "2026-01-01", "what was typed is kept"
     card.get_by_role("button", name="Approve").click()
-    page.wait_for_url("**/inbox")
+    page.get_by_test_id("decided").wait_for()
+    assert "Approved" in page.get_by_test_id("decided").inner_text()
     assert page.get_by_test_id("decision").filter(has=page.locator(f'a[href="/measures/{name}"]')).count() == 0
-    assert int(page.get_by_test_id("inbox-count").inner_text()) == count - 1
+    assert int(page.get_by_test_id("inbox-count").inner_text()) == count - 1, "the count in the navigation follows"
+    assert page.evaluate("window.marker") == "same page", "decided in place, no reload"
     with live.db.session() as s:
         assert s.get(Measure, mid).stage == "identified"
     assert page.console_errors == [], page.console_errors

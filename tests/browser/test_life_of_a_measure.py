@@ -46,7 +46,7 @@ def _approve_in_inbox(page, mid: int, comment: str) -> None:  # type: ignore[no-
     assert card.count() == 1, "the request waits in this person's inbox"
     card.get_by_label("Comment (required to reject; the reason when deferring)").fill(comment)
     card.get_by_role("button", name="Approve").click()
-    page.wait_for_url("**/inbox")
+    page.get_by_test_id("decided").filter(has=page.locator(f'a[href="/measures/{mid}"]')).wait_for()
 
 
 def test_the_life_of_a_measure(browser, live) -> None:  # type: ignore[no-untyped-def]

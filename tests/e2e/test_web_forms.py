@@ -241,3 +241,21 @@ def test_administration_forms_refuse_what_a_person_gets_wrong(web) -> None:  # t
     _refused(w, pmo, grant, {"person_id": str(w.ids["viewer"]), "role": "emperor"}, 422, "Unknown node role")
     _refused(w, pmo, grant, {"person_id": "", "role": "reader"}, 422, "Choose a person")
     _refused(w, browser("viewer"), grant, {"person_id": str(w.ids["viewer"]), "role": "reader"}, 403, "may not")
+
+
+def test_inbox_decisions_in_place_refuse_what_a_person_gets_wrong(web) -> None:  # type: ignore[no-untyped-def]
+    w, browser = web
+    from valuegate.gates import service as gates
+
+    req = gates.request_move(w.s, actor=w["owner"], measure_id=w.ids["m"], to_stage="identified")
+    w.s.commit()
+    url = f"/gate-requests/{req.id}/decide"
+    pmo = browser("pmo")
+    html = _refused(w, pmo, url, {"decision": "reject", "comment": " "}, 422, "comment", htmx=True)
+    assert 'id="decision-' in html and "<html" not in html, "the card comes back, not a page"
+    _refused(w, pmo, url, {"decision": "defer", "until": "soon", "comment": "Later"}, 422, "new date", htmx=True)
+    _refused(w, pmo, url, {"decision": "maybe"}, 422, "Unknown decision", htmx=True)
+    _refused(w, browser("viewer"), url, {"decision": "approve"}, 403, "not", htmx=True)
+    r = pmo.post(url, {"decision": "approve", "comment": "Fine"}, htmx=True)
+    assert r.status_code == 200 and "Approved" in r.text and 'hx-swap-oob="true"' in r.text
+    _refused(w, pmo, url, {"decision": "approve"}, 409, "already", htmx=True)

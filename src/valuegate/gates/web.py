@@ -10,9 +10,10 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
 
 from valuegate.auth.models import Person
-from valuegate.errors import InvalidInput
+from valuegate.errors import DomainError, InvalidInput
 from valuegate.gates import service as gates
 from valuegate.portfolio.models import Measure, Node
+from valuegate.portfolio.service import get_measure
 from valuegate.rollups.models import MeasureTotal
 from valuegate.web.pages import FormPageDep, Page, PageDep, render, submit
 
@@ -100,6 +101,31 @@ def decide(
         else:
             raise InvalidInput(f"Unknown decision {decision!r}; approve, reject or defer.")
 
-    return submit(
-        page, act, then="/inbox", failure=lambda exc: inbox_page(request, page, error=exc.detail, status=exc.status)
+    if request.headers.get("HX-Request") != "true":
+        return submit(
+            page, act, then="/inbox", failure=lambda exc: inbox_page(request, page, error=exc.detail, status=exc.status)
+        )
+    # In place (htmx): the card becomes the outcome, or comes back with the reason and what was typed.
+    try:
+        act()
+    except DomainError as exc:
+        s.rollback()
+        item = next((i for i in page.inbox if i["id"] == request_id), None)
+        if item is None:
+            return render(request, page, "error_fragment.html", {"message": exc.detail}, exc.status)
+        context = {
+            "i": item,
+            "c": business_cases(page, [item]).get(item["measure_id"]),
+            "card_error": exc.detail,
+            "typed": {"comment": comment, "until": until},
+        }
+        return render(request, page, "gates/decision.html", context, exc.status)
+    req = gates.get_request(s, request_id)
+    node, measure = get_measure(s, req.measure_id)
+    outcome = {"approve": "Approved", "reject": "Rejected", "defer": f"Deferred until {until}"}[decision]
+    return render(
+        request,
+        page,
+        "gates/decided.html",
+        {"outcome": outcome, "measure_id": node.id, "measure_name": node.name, "stage": measure.stage},
     )
