@@ -127,6 +127,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
 
     from valuegate.audit.api import router as audit_router
     from valuegate.auth.api import router as auth_router
+    from valuegate.change.api import router as change_router
     from valuegate.decisions.api import router as decisions_router
     from valuegate.dependencies.api import router as dependencies_router
     from valuegate.finance.api import router as finance_router
@@ -144,6 +145,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
         dependencies_router,
         decisions_router,
         rollups_router,
+        change_router,
         audit_router,
     ):
         app.include_router(router, prefix="/api")

@@ -2,6 +2,7 @@
 
 from valuegate.audit.models import AuditEvent
 from valuegate.auth.models import ApiToken, Delegation, NodeGrant, Person, WebSession
+from valuegate.change.models import AdkarAssessment, AudienceGroup, ResistanceItem, Stakeholder
 from valuegate.db import Base
 from valuegate.decisions.models import Decision, Meeting, MeetingAttendee
 from valuegate.dependencies.models import BusinessService, Dependency, ServiceImpact
@@ -21,7 +22,9 @@ from valuegate.rollups.models import (
 )
 
 __all__ = [
+    "AdkarAssessment",
     "ApiToken",
+    "AudienceGroup",
     "AuditEvent",
     "Base",
     "BusinessService",
@@ -43,6 +46,7 @@ __all__ = [
     "OutboxMessage",
     "Person",
     "Rebaseline",
+    "ResistanceItem",
     "RollupPeriod",
     "RollupStatus",
     "RollupTotal",
@@ -52,6 +56,7 @@ __all__ = [
     "SnapshotTotal",
     "StageChange",
     "StageDef",
+    "Stakeholder",
     "ValueFact",
     "WebSession",
 ]

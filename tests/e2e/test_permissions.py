@@ -23,6 +23,7 @@ from valuegate.app import create_app
 from valuegate.audit.models import AuditEvent
 from valuegate.auth import service as people
 from valuegate.auth.policy import SYSTEM
+from valuegate.change import service as change
 from valuegate.config import load_settings
 from valuegate.decisions import service as decisions
 from valuegate.dependencies import service as deps
@@ -133,6 +134,41 @@ def _impact(w: World) -> Params:
     mid = w.measure(f"Touches billing {next(_n)}")
     impact = deps.add_impact(w.s, actor=w["owner"], measure_id=mid, service_id=w.ids["service"])
     return {"impact_id": impact.id}
+
+
+def _stakeholder(w: World) -> Params:
+    person = _person(w)["person_id"]
+    st = change.add_stakeholder(
+        w.s,
+        actor=w["pmo"],
+        node_id=w.ids["project"],
+        person_id=person,
+        power=4,
+        interest=4,
+        influence=3,
+        legitimacy=4,
+        urgency=2,
+        current_engagement="neutral",
+        desired_engagement="supportive",
+    )
+    return {"stakeholder_id": st.id, "version": st.version}
+
+
+def _resistance(w: World) -> Params:
+    item = change.raise_resistance(w.s, actor=w["pmo"], node_id=w.ids["project"], objection="More work for us")
+    return {"item_id": item.id, "version": item.version}
+
+
+STAKEHOLDER = {
+    "power": 3,
+    "interest": 5,
+    "influence": 2,
+    "legitimacy": 3,
+    "urgency": 1,
+    "current_engagement": "unaware",
+    "desired_engagement": "supportive",
+}
+ADKAR_SCORES = {"awareness": 4, "desire": 2, "knowledge": 3, "ability": 3, "reinforcement": 1}
 
 
 def _meeting(w: World) -> Params:
@@ -418,6 +454,56 @@ CASES: list[Case] = [
         "/api/rollups/bridge",
         ALL,
         query=lambda p: {"node_id": p["project"], "start": "2026-01-01T00:00:00Z", "end": "2026-12-31T00:00:00Z"},
+    ),
+    Case("GET", "/api/nodes/{node_id}/stakeholders", ALL, path=lambda p: f"/api/nodes/{p['project']}/stakeholders"),
+    Case(
+        "POST",
+        "/api/nodes/{node_id}/stakeholders",
+        PLANNERS,
+        _person,
+        lambda p: {"person_id": p["person_id"], **STAKEHOLDER},
+        path=lambda p: f"/api/nodes/{p['project']}/stakeholders",
+    ),
+    Case(
+        "PATCH",
+        "/api/stakeholders/{stakeholder_id}",
+        PLANNERS,
+        _stakeholder,
+        lambda p: {"version": p["version"], "current_engagement": "supportive"},
+    ),
+    Case(
+        "GET", "/api/nodes/{node_id}/audience-groups", ALL, path=lambda p: f"/api/nodes/{p['project']}/audience-groups"
+    ),
+    Case(
+        "POST",
+        "/api/nodes/{node_id}/audience-groups",
+        PLANNERS,
+        body=lambda p: {"name": f"Accounts payable {next(_n)}", "size": 40},
+        path=lambda p: f"/api/nodes/{p['project']}/audience-groups",
+    ),
+    Case("GET", "/api/nodes/{node_id}/adkar", ALL, path=lambda p: f"/api/nodes/{p['project']}/adkar"),
+    Case(
+        "POST",
+        "/api/nodes/{node_id}/adkar",
+        PLANNERS,
+        _stakeholder,
+        lambda p: {"stakeholder_id": p["stakeholder_id"], **ADKAR_SCORES},
+        path=lambda p: f"/api/nodes/{p['project']}/adkar",
+    ),
+    Case("GET", "/api/nodes/{node_id}/resistance", ALL, path=lambda p: f"/api/nodes/{p['project']}/resistance"),
+    Case(
+        "POST",
+        "/api/nodes/{node_id}/resistance",
+        PLANNERS,
+        body=lambda p: {"objection": "We lose our spreadsheet", "underlying_reason": "comfort_with_status_quo"},
+        path=lambda p: f"/api/nodes/{p['project']}/resistance",
+    ),
+    Case(
+        "PATCH",
+        "/api/resistance/{item_id}",
+        PLANNERS,
+        _resistance,
+        lambda p: {"version": p["version"], "owner_id": p["me"]} if p.get("me") else {"version": p["version"]},
     ),
     Case("GET", "/api/audit/events", frozenset({"pmo", "auditor"})),
     Case("GET", "/api/audit/verify", frozenset({"auditor"})),

@@ -151,6 +151,7 @@ ACTION_WORDS = {
     "dependency.edit": "change dependencies",
     "service.manage": "manage business services",
     "meeting.manage": "manage steering meetings",
+    "change.manage": "manage the change workstream",
     "audit.read": "read the audit trail",
     "audit.verify": "verify the audit trail",
     "people.manage": "manage people and accounts",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 GLOBAL_ROLES = ("admin", "pmo", "finance", "auditor", "viewer")
-GRANT_ROLES = ("lead", "member", "reader", "pmo")
+GRANT_ROLES = ("lead", "member", "reader", "pmo", "change")
 # Global roles that can read the whole portfolio.
 READ_ALL = {"admin", "pmo", "finance", "auditor", "viewer"}
 
@@ -11,7 +11,7 @@ READ_ALL = {"admin", "pmo", "finance", "auditor", "viewer"}
 # "reader", "pmo"), or a named role on the node or above it ("owner", "sponsor", "controller"; owning a
 # program or project makes one its "lead").
 PERMISSIONS: dict[str, frozenset[str]] = {
-    "node.view": frozenset(READ_ALL | {"lead", "member", "reader", "owner", "sponsor", "controller"}),
+    "node.view": frozenset(READ_ALL | {"lead", "member", "reader", "change", "owner", "sponsor", "controller"}),
     "node.create": frozenset({"admin", "pmo", "lead"}),
     "measure.create": frozenset({"admin", "pmo", "lead", "member"}),
     "node.edit": frozenset({"admin", "pmo", "lead", "owner"}),
@@ -26,6 +26,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "dependency.edit": frozenset({"admin", "pmo", "lead", "owner"}),
     "service.manage": frozenset({"admin", "pmo"}),
     "meeting.manage": frozenset({"admin", "pmo", "lead"}),
+    # The change workstream of a program or project: its leads, and change managers granted the "change" role.
+    "change.manage": frozenset({"admin", "pmo", "lead", "change"}),
     "audit.read": frozenset({"admin", "auditor", "pmo"}),
     "audit.verify": frozenset({"admin", "auditor"}),
     "people.manage": frozenset({"admin"}),

@@ -331,3 +331,31 @@ def acknowledge_impact(session: Session, *, actor: Actor, impact_id: int, note: 
     )
     session.commit()
     return imp
+
+
+def impacts_to_acknowledge(session: Session, *, actor: Actor) -> list[dict[str, Any]]:
+    """Impacts on services the person owns (or owns as a deputy today) that wait for acknowledgement."""
+    if actor.person_id is None:
+        return []
+    owners = [actor.person_id, *active_delegators(session, actor.person_id, today_of(session))]
+    rows = session.execute(
+        select(
+            ServiceImpact, BusinessService.name, BusinessService.revenue_generating, BusinessService.owner_id, Node.name
+        )
+        .join(BusinessService, BusinessService.id == ServiceImpact.service_id)
+        .join(Node, Node.id == ServiceImpact.measure_id)
+        .where(BusinessService.owner_id.in_(owners), ServiceImpact.acknowledged_at.is_(None))
+        .order_by(ServiceImpact.id)
+    ).all()
+    return [
+        {
+            "impact_id": imp.id,
+            "measure_id": imp.measure_id,
+            "measure_name": measure,
+            "service": service,
+            "revenue_generating": revenue,
+            "note": imp.note,
+            "as_deputy": owner != actor.person_id,
+        }
+        for imp, service, revenue, owner, measure in rows
+    ]

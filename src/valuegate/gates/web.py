@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
 
 from valuegate.auth.models import Person
+from valuegate.dependencies.service import acknowledge_impact
 from valuegate.errors import DomainError, InvalidInput
 from valuegate.gates import service as gates
 from valuegate.portfolio.models import Measure, Node
@@ -63,10 +64,18 @@ def inbox_page(
             "number": number,
             "pages": pages,
             "cases": business_cases(page, shown),
+            "acknowledgements": page.acknowledgements,
             "error": error,
         },
         status,
     )
+
+
+@router.get("/inbox/count", response_class=HTMLResponse)
+def inbox_count(request: Request, page: PageDep) -> Response:
+    """The navigation's badge, fetched after the page has loaded."""
+    count = len(page.inbox) + len(page.acknowledgements)
+    return render(request, page, "gates/inbox_count.html", {"inbox_count": count})
 
 
 @router.get("/inbox", response_class=HTMLResponse)
@@ -74,6 +83,16 @@ def inbox(request: Request, page: PageDep, page_no: str = Query("1", alias="page
     if not page_no.isdigit() or int(page_no) < 1:
         raise InvalidInput("page is a whole number from 1.")
     return inbox_page(request, page, number=int(page_no))
+
+
+@router.post("/service-impacts/{impact_id}/acknowledge")
+def acknowledge(request: Request, impact_id: int, page: FormPageDep, note: Annotated[str, Form()] = "") -> Response:
+    return submit(
+        page,
+        lambda: acknowledge_impact(page.session, actor=page.actor, impact_id=impact_id, note=note.strip() or None),
+        then="/inbox#acknowledgements",
+        failure=lambda exc: inbox_page(request, page, error=exc.detail, status=exc.status),
+    )
 
 
 @router.post("/gate-requests/{request_id}/decide")

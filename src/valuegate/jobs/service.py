@@ -137,9 +137,13 @@ def refresh_statuses(session: Session, settings: Settings, today: date) -> int:
 
 @handles("status.refresh")
 def _status_refresh(session: Session, payload: dict[str, Any]) -> None:
+    """The daily pass: statuses that time alone has changed, and resistance items open too long go to sponsors."""
+    from valuegate.change.service import escalate_stale_resistance
     from valuegate.context import settings_of
 
-    refresh_statuses(session, settings_of(session), date.fromisoformat(payload["day"]))
+    day = date.fromisoformat(payload["day"])
+    refresh_statuses(session, settings_of(session), day)
+    escalate_stale_resistance(session, day)
 
 
 @handles("rollups.snapshot")

@@ -98,6 +98,8 @@ class MeasureSnapshot(SnapshotFigures, Base):
     cockpit can show "as known on" a month end and the bridge between two in a few set-based queries."""
 
     __tablename__ = "measure_snapshot"
+    # Clustered by (as_of, measure id) on SQLite: the bridge pairs rows by key, one b-tree search each.
+    __table_args__ = {"sqlite_with_rowid": False}
 
     as_of: Mapped[date] = mapped_column(ForeignKey("snapshot_date.as_of"), primary_key=True)
     measure_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
@@ -109,6 +111,7 @@ class SnapshotTotal(SnapshotFigures, Base):
     reads one scope's rows instead of every measure."""
 
     __tablename__ = "snapshot_total"
+    __table_args__ = {"sqlite_with_rowid": False}
 
     as_of: Mapped[date] = mapped_column(ForeignKey("snapshot_date.as_of"), primary_key=True)
     scope: Mapped[str] = mapped_column(String(24), primary_key=True)

@@ -43,7 +43,8 @@ def choices(page: Any) -> dict[str, Any]:
     q = select(Node.id, Node.name, Node.kind).where(Node.kind.in_(kinds), Node.archived_at.is_(None))
     if restrict is not None:
         q = q.where(restrict)
-    rows = page.session.execute(q.order_by(Node.path).limit(500))
+    # Kind then path: the (kind, path) index answers it without walking every node in path order.
+    rows = page.session.execute(q.order_by(Node.kind, Node.path).limit(500))
     nodes = [{"id": i, "name": n, "kind": k} for i, n, k in rows]
     units = (
         []
@@ -99,7 +100,10 @@ def cockpit_page(
         raise InvalidInput(f"Unknown kind {kind!r}.")
     check_status_filters(stage, impl_status, value_status)
     if org_unit_id is None and node_id is None:
-        node_id = default_node(page)
+        try:
+            node_id = default_node(page)
+        except NotFound:  # e.g. a service owner: nothing to steer here, but decisions may wait
+            return render(request, page, "rollups/nothing_yet.html", {"active": "cockpit"})
     scope, path = resolve_scope(s, page.actor, node_id if org_unit_id is None else None, org_unit_id)
     org_path = None
     title = ""

@@ -16,6 +16,7 @@ from fastapi.templating import Jinja2Templates
 from valuegate.auth.models import Person, WebSession
 from valuegate.auth.policy import Actor, actor_for, can
 from valuegate.auth.service import web_session_for
+from valuegate.dependencies.service import impacts_to_acknowledge
 from valuegate.deps import SessionDep
 from valuegate.errors import DomainError, PermissionDenied
 from valuegate.finance import rules as fin
@@ -45,6 +46,11 @@ class Page:
     def inbox(self) -> list[dict[str, Any]]:
         """The person's decision inbox, worked out once per request (the navigation shows its count)."""
         return inbox(self.session, actor=self.actor)
+
+    @cached_property
+    def acknowledgements(self) -> list[dict[str, Any]]:
+        """Impacts on services the person owns that wait for their acknowledgement (also in the inbox)."""
+        return impacts_to_acknowledge(self.session, actor=self.actor)
 
 
 def get_page(request: Request, session: SessionDep) -> Page:
@@ -94,7 +100,10 @@ def render(
     }
     if page is not None:
         base["stage_labels"] = stage_labels(page.session)
-        base["inbox_count"] = len(page.inbox)
+        # The navigation's count of waiting decisions: shown at once when the page has worked out the inbox
+        # anyway, else fetched right after the page loads (/inbox/count) so no page waits for it.
+        known = "inbox" in page.__dict__ and "acknowledgements" in page.__dict__
+        base["inbox_count"] = len(page.inbox) + len(page.acknowledgements) if known else None
         base["can_read_audit"] = can(page.session, page.actor, "audit.read")
         base["can_administer"] = any(
             can(page.session, page.actor, action)

@@ -39,6 +39,7 @@ def upgrade() -> None:
         ],
         sa.ForeignKeyConstraint(["as_of"], ["snapshot_date.as_of"]),
         sa.PrimaryKeyConstraint("as_of", "measure_id"),
+        sqlite_with_rowid=False,
     )
     op.create_table(
         "snapshot_total",
@@ -53,6 +54,7 @@ def upgrade() -> None:
         ],
         sa.ForeignKeyConstraint(["as_of"], ["snapshot_date.as_of"]),
         sa.PrimaryKeyConstraint("as_of", "scope", "stage"),
+        sqlite_with_rowid=False,
     )
 
 

@@ -1,0 +1,82 @@
+"""HTTP adapter for the change workstream: stakeholders, audience groups, ADKAR and the resistance register."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+
+from valuegate.change import service
+from valuegate.change.rules import ADKAR
+from valuegate.change.schemas import AdkarIn, GroupIn, ResistanceIn, ResistancePatch, StakeholderIn, StakeholderPatch
+from valuegate.context import today_of
+from valuegate.deps import ActorDep, SessionDep
+
+router = APIRouter(tags=["change"])
+
+
+@router.get("/nodes/{node_id}/stakeholders")
+def stakeholders(node_id: int, actor: ActorDep, session: SessionDep) -> list[dict[str, Any]]:
+    return service.stakeholders(session, actor=actor, node_id=node_id)
+
+
+@router.post("/nodes/{node_id}/stakeholders", status_code=201)
+def add_stakeholder(node_id: int, body: StakeholderIn, actor: ActorDep, session: SessionDep) -> dict[str, Any]:
+    fields = body.model_dump()
+    person_id = fields.pop("person_id")
+    s = service.add_stakeholder(session, actor=actor, node_id=node_id, person_id=person_id, **fields)
+    return {"id": s.id, "version": s.version}
+
+
+@router.patch("/stakeholders/{stakeholder_id}")
+def assess_stakeholder(
+    stakeholder_id: int, body: StakeholderPatch, actor: ActorDep, session: SessionDep
+) -> dict[str, Any]:
+    changes = body.model_dump(exclude_unset=True)
+    version = changes.pop("version")
+    s = service.assess_stakeholder(
+        session, actor=actor, stakeholder_id=stakeholder_id, version=version, changes=changes
+    )
+    return {"id": s.id, "version": s.version, "last_assessed_on": s.last_assessed_on.isoformat()}
+
+
+@router.get("/nodes/{node_id}/audience-groups")
+def groups(node_id: int, actor: ActorDep, session: SessionDep) -> list[dict[str, Any]]:
+    return service.groups(session, actor=actor, node_id=node_id)
+
+
+@router.post("/nodes/{node_id}/audience-groups", status_code=201)
+def add_group(node_id: int, body: GroupIn, actor: ActorDep, session: SessionDep) -> dict[str, Any]:
+    return service.group_view(service.add_group(session, actor=actor, node_id=node_id, **body.model_dump()))
+
+
+@router.get("/nodes/{node_id}/adkar")
+def adkar(node_id: int, actor: ActorDep, session: SessionDep) -> dict[str, Any]:
+    return service.adkar_overview(session, actor=actor, node_id=node_id)
+
+
+@router.post("/nodes/{node_id}/adkar", status_code=201)
+def assess_adkar(node_id: int, body: AdkarIn, actor: ActorDep, session: SessionDep) -> dict[str, Any]:
+    fields = body.model_dump()
+    scores = {e: fields.pop(e) for e in ADKAR}
+    a = service.assess_adkar(session, actor=actor, node_id=node_id, scores=scores, **fields)
+    return service.adkar_view(a)
+
+
+@router.get("/nodes/{node_id}/resistance")
+def resistance(node_id: int, actor: ActorDep, session: SessionDep) -> list[dict[str, Any]]:
+    return service.resistance_register(session, actor=actor, node_id=node_id)
+
+
+@router.post("/nodes/{node_id}/resistance", status_code=201)
+def raise_resistance(node_id: int, body: ResistanceIn, actor: ActorDep, session: SessionDep) -> dict[str, Any]:
+    item = service.raise_resistance(session, actor=actor, node_id=node_id, **body.model_dump())
+    return service.resistance_view(item, today_of(session))
+
+
+@router.patch("/resistance/{item_id}")
+def update_resistance(item_id: int, body: ResistancePatch, actor: ActorDep, session: SessionDep) -> dict[str, Any]:
+    changes = body.model_dump(exclude_unset=True)
+    version = changes.pop("version")
+    item = service.update_resistance(session, actor=actor, item_id=item_id, version=version, changes=changes)
+    return service.resistance_view(item, today_of(session))
