@@ -52,27 +52,37 @@ def _ids_in_scope(path: str) -> Any:
     ).subquery()
 
 
+def _sole_root(session: Session, path: str) -> bool:
+    """The scope is the only portfolio: every link is in it, no need to look for its ends."""
+    roots = list(session.scalars(select(Node.path).where(Node.parent_id.is_(None)).limit(2)))
+    return roots == [path]
+
+
 def dependency_graph(session: Session, actor: Actor, path: str, *, limit: int = LIMIT) -> Graph:
-    scoped = select(_ids_in_scope(path).c.id)
-    total = int(session.scalar(select(func.count()).select_from(_ids_in_scope(path))) or 0)
+    everything = _sole_root(session, path)
+    if everything:
+        total = int(session.scalar(select(func.count()).select_from(Dependency)) or 0)
+    else:
+        total = int(session.scalar(select(func.count()).select_from(_ids_in_scope(path))) or 0)
     graph = Graph(total_links=total)
     if not total:
         return graph
     upstream = aliased(Measure)
     late_chain = and_(Dependency.blocking, upstream.impl_status.in_(RISKY))
+    q = select(
+        Dependency.id,
+        Dependency.upstream_id,
+        Dependency.downstream_id,
+        Dependency.blocking,
+        Dependency.cross_functional,
+        case((late_chain, 1), else_=0).label("late_chain"),
+    ).outerjoin(upstream, upstream.node_id == Dependency.upstream_id)
+    if not everything:
+        q = q.where(Dependency.id.in_(select(_ids_in_scope(path).c.id)))
     rows = session.execute(
-        select(
-            Dependency.id,
-            Dependency.upstream_id,
-            Dependency.downstream_id,
-            Dependency.blocking,
-            Dependency.cross_functional,
-            case((late_chain, 1), else_=0).label("late_chain"),
-        )
-        .outerjoin(upstream, upstream.node_id == Dependency.upstream_id)
-        .where(Dependency.id.in_(scoped))
-        .order_by(case((late_chain, 0), else_=1), case((Dependency.cross_functional, 0), else_=1), Dependency.id)
-        .limit(limit)
+        q.order_by(
+            case((late_chain, 0), else_=1), case((Dependency.cross_functional, 0), else_=1), Dependency.id
+        ).limit(limit)
     ).all()
     keep = {r.upstream_id for r in rows} | {r.downstream_id for r in rows}
     graph.nodes = _describe(session, actor, keep, path)

@@ -192,38 +192,34 @@ def bridge(
         b = aliased(MeasureSnapshot)
         b_id, b_stage, b_value = b.measure_id, b.stage, b.estimate_rr
         base = select(b_id).select_from(b).where(b.as_of == end)
-    a_open = a.stage.is_not(None) & a.stage.not_in(CLOSED)
-    b_open = b_stage.not_in(CLOSED)
-    delta = b_value - a.estimate_rr
+    before, after = func.coalesce(a.estimate_rr, literal(0)), func.coalesce(b_value, literal(0))
+    rose = case((after - before > 0, 1), else_=0)
+    # Sums per (start stage, end stage, rose): few expressions per row; the categories are read off the groups.
     q = (
-        base.with_only_columns(
-            a.stage,
-            b_stage,
-            func.sum(case((a_open, a.estimate_rr), else_=0)),
-            func.sum(case((a_open & b_open & (delta > 0), delta), else_=0)),
-            func.sum(case((a_open & b_open & (delta <= 0), delta), else_=0)),
-            func.sum(case((a_open & (b_stage == "cancelled"), a.estimate_rr), else_=0)),
-            func.sum(case((a_open & (b_stage == "closed"), a.estimate_rr), else_=0)),
-            func.sum(case((a.stage.is_(None) & b_open, b_value), else_=0)),
-            func.sum(case((b_open, b_value), else_=0)),
-        )
+        base.with_only_columns(a.stage, b_stage, rose, func.sum(before), func.sum(after))
         .outerjoin(a, and_(a.as_of == start, a.measure_id == b_id))
-        .group_by(a.stage, b_stage)
+        .group_by(a.stage, b_stage, rose)
     )
     if not _covers_everything(session, path, org_path):
         q = _in_scope(q, b_id, path, org_path)
     cats = ("start", "new", "progressed", "slipped", "dropped", "realised", "end")
     by_stage: dict[str, dict[str, int]] = {st: dict.fromkeys(cats, 0) for st in STAGE_ORDER}
-    for a_stage, e_stage, started, progressed, slipped, dropped, realised, new, ended in session.execute(q):
-        if a_stage is not None:
-            row = by_stage[a_stage]
-            row["start"] += int(started or 0)
-            row["progressed"] += int(progressed or 0)
-            row["slipped"] += int(slipped or 0)
-            row["dropped"] += int(dropped or 0)
-            row["realised"] += int(realised or 0)
-        by_stage[e_stage]["new"] += int(new or 0)
-        by_stage[e_stage]["end"] += int(ended or 0)
+    for a_stage, e_stage, went_up, sum_before, sum_after in session.execute(q):
+        was, now = int(sum_before or 0), int(sum_after or 0)
+        if e_stage not in CLOSED:
+            by_stage[e_stage]["end"] += now
+            if a_stage is None:
+                by_stage[e_stage]["new"] += now
+        if a_stage is None or a_stage in CLOSED:
+            continue
+        row = by_stage[a_stage]
+        row["start"] += was
+        if e_stage == "cancelled":
+            row["dropped"] += was
+        elif e_stage == "closed":
+            row["realised"] += was
+        else:
+            row["progressed" if went_up else "slipped"] += now - was
     total = {c: sum(row[c] for row in by_stage.values()) for c in cats}
     return {
         "start": start.isoformat(),
