@@ -153,6 +153,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
     from valuegate.audit.web import router as audit_pages
     from valuegate.auth.admin_web import router as people_admin
     from valuegate.auth.web import router as auth_pages
+    from valuegate.change.web import router as change_pages
     from valuegate.decisions.web import router as meeting_pages
     from valuegate.dependencies.service_web import router as service_admin
     from valuegate.dependencies.web import router as dependency_pages
@@ -175,6 +176,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
         dependency_pages,
         inbox_pages,
         meeting_pages,
+        change_pages,
         audit_pages,
         people_admin,
         org_admin,

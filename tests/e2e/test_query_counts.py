@@ -45,6 +45,7 @@ PAGES = [
     "/inbox",
     "/audit",
     "/dependencies?node_id={portfolio}",
+    "/portfolio/{project}/change",
 ]
 
 

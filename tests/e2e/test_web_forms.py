@@ -259,3 +259,26 @@ def test_inbox_decisions_in_place_refuse_what_a_person_gets_wrong(web) -> None: 
     r = pmo.post(url, {"decision": "approve", "comment": "Fine"}, htmx=True)
     assert r.status_code == 200 and "Approved" in r.text and 'hx-swap-oob="true"' in r.text
     _refused(w, pmo, url, {"decision": "approve"}, 409, "already", htmx=True)
+
+
+def test_stakeholder_form_refuses_what_a_person_gets_wrong(web) -> None:  # type: ignore[no-untyped-def]
+    w, browser = web
+    url = f"/portfolio/{w.ids['project']}/stakeholders"
+    ok = {
+        "person_id": str(w.ids["viewer"]),
+        "power": "4",
+        "interest": "4",
+        "influence": "3",
+        "legitimacy": "3",
+        "urgency": "2",
+        "current_engagement": "neutral",
+        "desired_engagement": "supportive",
+    }
+    owner = browser("owner")  # leads the project
+    _refused(w, owner, url, {**ok, "person_id": ""}, 422, "Choose the person")
+    _refused(w, owner, url, {**ok, "person_id": "987654"}, 404, "no person")
+    _refused(w, owner, url, {**ok, "power": "high"}, 422, "rated from 1 to 5")
+    _refused(w, owner, url, {**ok, "interest": "7"}, 422, "not valid")
+    _refused(w, owner, url, {**ok, "current_engagement": "hostile"}, 422, "not valid")
+    _refused(w, browser("sponsor"), url, ok, 403, "may not")
+    _refused(w, owner, f"/portfolio/{w.ids['portfolio']}/stakeholders", ok, 422, "program or a project")
