@@ -3,7 +3,6 @@ grants on a node. Only what the signed-in person may manage is offered; the serv
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
@@ -16,7 +15,7 @@ from valuegate.auth.policy import can
 from valuegate.auth.rules import GLOBAL_ROLES
 from valuegate.errors import InvalidInput, PermissionDenied
 from valuegate.portfolio.models import OrgUnit
-from valuegate.web.forms import optional_id
+from valuegate.web.forms import optional_id, parse_day
 from valuegate.web.pages import FormPageDep, Page, PageDep, problem_text, render, submit
 
 router = APIRouter(include_in_schema=False)
@@ -63,13 +62,6 @@ def admin_render(
         {"active": "admin", "sections": sections, "section": section, "typed": typed or {}, "error": error, **context},
         status,
     )
-
-
-def day(text: str, what: str) -> date:
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError as exc:
-        raise InvalidInput(f"{what} is a date such as 2026-12-31.") from exc
 
 
 def _units(page: Page) -> list[tuple[int, str]]:
@@ -255,8 +247,8 @@ def add_delegation(
             actor=page.actor,
             delegator_id=delegator,
             deputy_id=deputy,
-            starts_on=day(starts_on, "The first day"),
-            ends_on=day(ends_on, "The last day"),
+            starts_on=parse_day(starts_on, "The first day"),
+            ends_on=parse_day(ends_on, "The last day"),
             reason=reason.strip() or None,
         )
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from valuegate.audit import service as audit
@@ -494,8 +494,3 @@ def escalate_stale_resistance(session: Session, today: date, days: int = ESCALAT
             after={"to_sponsor_id": sponsor, "open_since": item.raised_on.isoformat()},
         )
     return len(items)
-
-
-def count_open(session: Session, node_id: int) -> int:
-    q = select(func.count()).where(ResistanceItem.node_id == node_id, ResistanceItem.status.in_(("open", "mitigating")))
-    return int(session.scalar(q) or 0)

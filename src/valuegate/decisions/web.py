@@ -3,7 +3,6 @@ decisions and deferrals are recorded in the meeting (through the gate engine), a
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
@@ -14,21 +13,13 @@ from valuegate.auth.models import Person
 from valuegate.auth.policy import can
 from valuegate.decisions import service as meetings
 from valuegate.decisions.models import Meeting, MeetingAttendee
-from valuegate.errors import InvalidInput
 from valuegate.gates.web import business_cases
 from valuegate.portfolio.models import Node
 from valuegate.rollups.web import choices
-from valuegate.web.forms import optional_id
+from valuegate.web.forms import optional_id, parse_day
 from valuegate.web.pages import FormPageDep, Page, PageDep, render, submit
 
 router = APIRouter(include_in_schema=False)
-
-
-def _date(text: str, what: str) -> date:
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError as exc:
-        raise InvalidInput(f"{what} is a date such as 2026-12-31.") from exc
 
 
 def meetings_page(
@@ -69,7 +60,7 @@ async def call_meeting(request: Request, page: FormPageDep) -> Response:
             page.session,
             actor=page.actor,
             title=str(form.get("title", "")),
-            held_on=_date(str(form.get("held_on", "")), "The meeting date"),
+            held_on=parse_day(str(form.get("held_on", "")), "The meeting date"),
             node_id=optional_id(str(form.get("node_id", "")), "node_id"),
             chair_id=optional_id(str(form.get("chair_id", "")), "chair_id"),
             attendee_ids=[a for a in attendees if a is not None],
@@ -152,7 +143,7 @@ def record(
             gate_request_id=optional_id(gate_request_id, "gate_request_id"),
             outcome=outcome,
             text=text,
-            defer_until=_date(defer_until, "The new date") if outcome == "defer" else None,
+            defer_until=parse_day(defer_until, "The new date") if outcome == "defer" else None,
         ),
         then=f"/meetings/{meeting_id}#minutes",
         failure=lambda exc: meeting_page(request, page, meeting_id, error=exc.detail, status=exc.status),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request
@@ -16,6 +15,7 @@ from valuegate.gates import service as gates
 from valuegate.portfolio.models import Measure, Node
 from valuegate.portfolio.service import get_measure
 from valuegate.rollups.models import MeasureTotal
+from valuegate.web.forms import parse_day
 from valuegate.web.pages import FormPageDep, Page, PageDep, render, submit
 
 router = APIRouter(include_in_schema=False)
@@ -112,10 +112,7 @@ def decide(
         elif decision == "reject":
             gates.reject(s, actor=actor, request_id=request_id, comment=comment)
         elif decision == "defer":
-            try:
-                day = date.fromisoformat(until)
-            except ValueError as exc:
-                raise InvalidInput("A deferral needs a new date, such as 2026-12-31.") from exc
+            day = parse_day(until, "The new date of a deferral")
             gates.defer(s, actor=actor, request_id=request_id, until=day, reason=comment)
         else:
             raise InvalidInput(f"Unknown decision {decision!r}; approve, reject or defer.")

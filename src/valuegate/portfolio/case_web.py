@@ -3,7 +3,6 @@ name its sponsor and controller, declare costs, dependencies and services, and k
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
@@ -17,17 +16,10 @@ from valuegate.milestones import service as milestones
 from valuegate.portfolio import service as portfolio
 from valuegate.portfolio.models import Node, OrgUnit
 from valuegate.portfolio.web import workspace
-from valuegate.web.forms import optional_id, parse_amount
+from valuegate.web.forms import optional_id, parse_amount, parse_day
 from valuegate.web.pages import FormPageDep, Page, PageDep, problem_text, render, submit
 
 router = APIRouter(include_in_schema=False)
-
-
-def _day(text: str, what: str) -> date:
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError as exc:
-        raise InvalidInput(f"{what} is a date such as 2026-12-31.") from exc
 
 
 def _estimate(text: str) -> int | None:
@@ -168,7 +160,7 @@ def add_milestone(
     return submit(
         page,
         lambda: milestones.add_milestone(
-            page.session, actor=page.actor, measure_id=measure_id, name=name, due_on=_day(due_on, "The due date")
+            page.session, actor=page.actor, measure_id=measure_id, name=name, due_on=parse_day(due_on, "The due date")
         ),
         then=f"/measures/{measure_id}#milestones",
         failure=lambda exc: workspace(request, page, measure_id, error=problem_text(exc), status=exc.status),
@@ -191,7 +183,7 @@ def milestone_done(
             actor=page.actor,
             milestone_id=milestone_id,
             version=int(version) if version.isdigit() else None,
-            changes={"done_on": _day(done_on, "The completion date")},
+            changes={"done_on": parse_day(done_on, "The completion date")},
         ),
         then=f"/measures/{measure_id}#milestones",
         failure=lambda exc: workspace(request, page, measure_id, error=problem_text(exc), status=exc.status),

@@ -16,7 +16,7 @@ from valuegate.finance import rules as fin
 from valuegate.portfolio.models import Node, OrgUnit
 from valuegate.rollups import cockpit, queries, snapshots
 from valuegate.rollups.scope import resolve_scope
-from valuegate.web.forms import IMPL_ROWS, check_status_filters, optional_id
+from valuegate.web.forms import IMPL_ROWS, check_status_filters, optional_id, parse_day
 from valuegate.web.pages import PageDep, render
 
 router = APIRouter(include_in_schema=False)
@@ -61,10 +61,7 @@ def _snapshot_day(text: str, taken: list[date], name: str) -> date | None:
     """A snapshot date chosen in the cockpit (empty: now); it must be one that was taken."""
     if not text.strip():
         return None
-    try:
-        day = date.fromisoformat(text.strip())
-    except ValueError as exc:
-        raise InvalidInput(f"{name} is a date such as 2026-10-31.") from exc
+    day = parse_day(text, name)
     if day not in taken:
         known = ", ".join(d.isoformat() for d in taken[:6]) or "none yet"
         raise InvalidInput(f"There is no snapshot of {day}; snapshots are taken at month ends ({known}).")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from valuegate.errors import InvalidInput
@@ -60,3 +61,11 @@ def parse_amount(text: str, what: str, *, signed: bool = False) -> int:
     if amount < 0 and not signed:
         raise InvalidInput(f"{what} is a positive amount.")
     return amount
+
+
+def parse_day(text: str, what: str) -> date:
+    """A date from a form field (YYYY-MM-DD, as a date input sends it); refused with a clear message."""
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError as exc:
+        raise InvalidInput(f"{what} is a date such as 2026-12-31.") from exc
