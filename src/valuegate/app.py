@@ -128,6 +128,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
     from valuegate.audit.api import router as audit_router
     from valuegate.auth.api import router as auth_router
     from valuegate.change.api import router as change_router
+    from valuegate.comms.api import router as comms_router
     from valuegate.decisions.api import router as decisions_router
     from valuegate.dependencies.api import router as dependencies_router
     from valuegate.finance.api import router as finance_router
@@ -146,6 +147,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
         decisions_router,
         rollups_router,
         change_router,
+        comms_router,
         audit_router,
     ):
         app.include_router(router, prefix="/api")

@@ -36,6 +36,17 @@ class Settings:
     assets_dir: Path = field(default_factory=lambda: default_assets_dir())
     # Send the session cookie over HTTPS only; turn off only for plain-HTTP local use.
     secure_cookies: bool = False
+    # Change workstream: at least one champion per this many impacted people.
+    champion_ratio: int = 50
+    # Anonymous feedback: the smallest group whose scores are shown (never below 3), and for comments.
+    anonymity_min_group: int = 5
+    anonymity_min_comments: int = 5
+    # Secret mixed into pseudonymous actor keys of usage events (set it per deployment).
+    pseudonym_secret: str = "valuegate-default-pseudonym-secret"
+    # An OpenAI-compatible chat-completions endpoint for the assistant prompts; off when empty.
+    assistant_url: str = ""
+    assistant_model: str = ""
+    assistant_key: str = ""
     extra: dict[str, str] = field(default_factory=dict)
 
 
@@ -53,6 +64,15 @@ def load_settings(database_url: str | None = None) -> Settings:
     fy = _int("VALUEGATE_FISCAL_YEAR_START_MONTH", 1)
     if not 1 <= fy <= 12:
         raise SystemExit("VALUEGATE_FISCAL_YEAR_START_MONTH must be between 1 and 12")
+    k = _int("VALUEGATE_ANONYMITY_MIN_GROUP", 5)
+    if k < 3:
+        raise SystemExit("VALUEGATE_ANONYMITY_MIN_GROUP is at least 3: smaller groups expose who answered")
+    k_comments = _int("VALUEGATE_ANONYMITY_MIN_COMMENTS", max(k, 5))
+    if k_comments < k:
+        raise SystemExit("VALUEGATE_ANONYMITY_MIN_COMMENTS cannot be below VALUEGATE_ANONYMITY_MIN_GROUP")
+    ratio = _int("VALUEGATE_CHAMPION_RATIO", 50)
+    if ratio < 1:
+        raise SystemExit("VALUEGATE_CHAMPION_RATIO is the number of impacted people per champion, 1 or more")
     roles = tuple(r.strip() for r in os.environ.get("VALUEGATE_ACTUALS_ROLES", "finance").split(",") if r.strip())
     return Settings(
         database_url=url,
@@ -64,4 +84,11 @@ def load_settings(database_url: str | None = None) -> Settings:
         reporting_currency=os.environ.get("VALUEGATE_CURRENCY", "EUR"),
         assets_dir=Path(os.environ.get("VALUEGATE_ASSETS_DIR") or default_assets_dir()),
         secure_cookies=os.environ.get("VALUEGATE_SECURE_COOKIES", "").lower() in ("1", "true", "yes"),
+        champion_ratio=ratio,
+        anonymity_min_group=k,
+        anonymity_min_comments=k_comments,
+        pseudonym_secret=os.environ.get("VALUEGATE_PSEUDONYM_SECRET") or Settings.pseudonym_secret,
+        assistant_url=os.environ.get("VALUEGATE_ASSISTANT_URL", ""),
+        assistant_model=os.environ.get("VALUEGATE_ASSISTANT_MODEL", ""),
+        assistant_key=os.environ.get("VALUEGATE_ASSISTANT_KEY", ""),
     )

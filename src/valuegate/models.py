@@ -2,7 +2,16 @@
 
 from valuegate.audit.models import AuditEvent
 from valuegate.auth.models import ApiToken, Delegation, NodeGrant, Person, WebSession
-from valuegate.change.models import AdkarAssessment, AudienceGroup, ResistanceItem, Stakeholder
+from valuegate.change.models import (
+    AdkarAssessment,
+    AudienceGroup,
+    Champion,
+    ChampionActivity,
+    LegacyProcess,
+    ResistanceItem,
+    Stakeholder,
+)
+from valuegate.comms.models import CommunicationItem, CommunicationSent
 from valuegate.db import Base
 from valuegate.decisions.models import Decision, Meeting, MeetingAttendee
 from valuegate.dependencies.models import BusinessService, Dependency, ServiceImpact
@@ -28,12 +37,17 @@ __all__ = [
     "AuditEvent",
     "Base",
     "BusinessService",
+    "Champion",
+    "ChampionActivity",
+    "CommunicationItem",
+    "CommunicationSent",
     "Decision",
     "Delegation",
     "Dependency",
     "GateAction",
     "GateDef",
     "GateRequest",
+    "LegacyProcess",
     "Measure",
     "MeasureSnapshot",
     "MeasureTotal",

@@ -23,7 +23,9 @@ from valuegate.app import create_app
 from valuegate.audit.models import AuditEvent
 from valuegate.auth import service as people
 from valuegate.auth.policy import SYSTEM
+from valuegate.change import champions, retirement
 from valuegate.change import service as change
+from valuegate.comms import service as comms
 from valuegate.config import load_settings
 from valuegate.decisions import service as decisions
 from valuegate.dependencies import service as deps
@@ -156,6 +158,53 @@ def _stakeholder(w: World) -> Params:
 
 def _resistance(w: World) -> Params:
     item = change.raise_resistance(w.s, actor=w["pmo"], node_id=w.ids["project"], objection="More work for us")
+    return {"item_id": item.id, "version": item.version}
+
+
+def _group(w: World) -> Params:
+    g = change.add_group(w.s, actor=w["pmo"], node_id=w.ids["project"], name=f"Team {next(_n)}", size=30)
+    return {"group_id": g.id}
+
+
+def _message(w: World) -> Params:
+    group = _group(w)["group_id"]
+    item = comms.plan_message(
+        w.s,
+        actor=w["pmo"],
+        node_id=w.ids["project"],
+        audience_group_id=group,
+        key_message="Why we change",
+        message_type="business_reason",
+        channel="town_hall",
+        messenger_role="sponsor",
+        planned_on=TODAY - timedelta(days=14),
+        recurrence="weekly",
+    )
+    return {"item_id": item.id, "version": item.version, "group_id": group}
+
+
+def _champion(w: World) -> Params:
+    c = champions.name_champion(
+        w.s,
+        actor=w["pmo"],
+        node_id=w.ids["project"],
+        person_id=_person(w)["person_id"],
+        group_id=_group(w)["group_id"],
+        time_percent=10,
+    )
+    return {"champion_id": c.id, "version": c.version}
+
+
+def _legacy(w: World) -> Params:
+    item = retirement.register(
+        w.s,
+        actor=w["pmo"],
+        node_id=w.ids["project"],
+        name=f"Status e-mail {next(_n)}",
+        kind="email_routine",
+        replacement="Status in the measure workspace",
+        retire_by=TODAY + timedelta(days=60),
+    )
     return {"item_id": item.id, "version": item.version}
 
 
@@ -504,6 +553,92 @@ CASES: list[Case] = [
         PLANNERS,
         _resistance,
         lambda p: {"version": p["version"], "owner_id": p["me"]} if p.get("me") else {"version": p["version"]},
+    ),
+    Case("GET", "/api/nodes/{node_id}/communications", ALL, path=lambda p: f"/api/nodes/{p['project']}/communications"),
+    Case(
+        "POST",
+        "/api/nodes/{node_id}/communications",
+        PLANNERS,
+        _group,
+        lambda p: {
+            "audience_group_id": p["group_id"],
+            "key_message": "What changes for you",
+            "message_type": "personal_impact",
+            "channel": "team_meeting",
+            "messenger_role": "people_manager",
+            "planned_on": str(TODAY),
+            "recurrence": "FREQ=WEEKLY;COUNT=5",
+        },
+        path=lambda p: f"/api/nodes/{p['project']}/communications",
+    ),
+    Case(
+        "PATCH",
+        "/api/communications/{item_id}",
+        PLANNERS,
+        _message,
+        lambda p: {"version": p["version"], "channel": "email"},
+    ),
+    Case(
+        "POST",
+        "/api/communications/{item_id}/sent",
+        PLANNERS,
+        _message,
+        lambda p: {"occurrence_on": str(TODAY - timedelta(days=14))},
+    ),
+    Case(
+        "GET",
+        "/api/nodes/{node_id}/communications/calendar",
+        ALL,
+        path=lambda p: f"/api/nodes/{p['project']}/communications/calendar",
+    ),
+    Case(
+        "GET",
+        "/api/nodes/{node_id}/communications.ics",
+        ALL,
+        path=lambda p: f"/api/nodes/{p['project']}/communications.ics",
+    ),
+    Case("GET", "/api/nodes/{node_id}/champions", ALL, path=lambda p: f"/api/nodes/{p['project']}/champions"),
+    Case(
+        "POST",
+        "/api/nodes/{node_id}/champions",
+        PLANNERS,
+        lambda w: {**_person(w), **_group(w)},
+        lambda p: {"person_id": p["person_id"], "group_id": p["group_id"], "time_percent": 15},
+        path=lambda p: f"/api/nodes/{p['project']}/champions",
+    ),
+    Case(
+        "PATCH",
+        "/api/champions/{champion_id}",
+        PLANNERS,
+        _champion,
+        lambda p: {"version": p["version"], "time_percent": 20},
+    ),
+    Case(
+        "POST",
+        "/api/champions/{champion_id}/activities",
+        PLANNERS,
+        _champion,
+        lambda p: {"kind": "session", "attendees": 12},
+    ),
+    Case("GET", "/api/nodes/{node_id}/legacy", ALL, path=lambda p: f"/api/nodes/{p['project']}/legacy"),
+    Case(
+        "POST",
+        "/api/nodes/{node_id}/legacy",
+        PLANNERS,
+        body=lambda p: {
+            "name": f"Weekly status spreadsheet {next(_n)}",
+            "kind": "spreadsheet",
+            "replacement": "Cockpit",
+            "retire_by": str(TODAY + timedelta(days=30)),
+        },
+        path=lambda p: f"/api/nodes/{p['project']}/legacy",
+    ),
+    Case(
+        "PATCH",
+        "/api/legacy/{item_id}",
+        PLANNERS,
+        _legacy,
+        lambda p: {"version": p["version"], "status": "parallel", "double_work_hours": 3},
     ),
     Case("GET", "/api/audit/events", frozenset({"pmo", "auditor"})),
     Case("GET", "/api/audit/verify", frozenset({"auditor"})),

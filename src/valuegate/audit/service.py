@@ -54,6 +54,30 @@ def record(
     )
 
 
+def record_created(session: Session, *, actor_id: int | None, row: Any, action: str, after: Any) -> None:
+    """Insert a new row and queue the audit event of its creation (the entity type is its table)."""
+    session.add(row)
+    session.flush()
+    record(session, actor_id=actor_id, action=action, entity_type=row.__tablename__, entity_id=row.id, after=after)
+
+
+def record_changes(session: Session, *, actor_id: int | None, row: Any, changes: dict[str, Any], action: str) -> None:
+    """Apply field changes to a row and queue one audit event with each field's value before and after."""
+    before = {key: getattr(row, key) for key in changes}
+    for key, value in changes.items():
+        setattr(row, key, value)
+    session.flush()
+    record(
+        session,
+        actor_id=actor_id,
+        action=action,
+        entity_type=row.__tablename__,
+        entity_id=row.id,
+        before=before,
+        after=changes,
+    )
+
+
 def _plain(value: Any) -> Any:
     """Round-trip through canonical JSON so that what is hashed is exactly what is stored."""
     if value is None:

@@ -6,9 +6,21 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from valuegate.change import service
+from valuegate.change import champions, retirement, service
 from valuegate.change.rules import ADKAR
-from valuegate.change.schemas import AdkarIn, GroupIn, ResistanceIn, ResistancePatch, StakeholderIn, StakeholderPatch
+from valuegate.change.schemas import (
+    ActivityIn,
+    AdkarIn,
+    ChampionIn,
+    ChampionPatch,
+    GroupIn,
+    LegacyIn,
+    LegacyPatch,
+    ResistanceIn,
+    ResistancePatch,
+    StakeholderIn,
+    StakeholderPatch,
+)
 from valuegate.context import today_of
 from valuegate.deps import ActorDep, SessionDep
 
@@ -80,3 +92,47 @@ def update_resistance(item_id: int, body: ResistancePatch, actor: ActorDep, sess
     version = changes.pop("version")
     item = service.update_resistance(session, actor=actor, item_id=item_id, version=version, changes=changes)
     return service.resistance_view(item, today_of(session))
+
+
+@router.get("/nodes/{node_id}/champions")
+def champion_network(node_id: int, actor: ActorDep, session: SessionDep) -> dict[str, Any]:
+    return champions.network(session, actor=actor, node_id=node_id)
+
+
+@router.post("/nodes/{node_id}/champions", status_code=201)
+def name_champion(node_id: int, body: ChampionIn, actor: ActorDep, session: SessionDep) -> dict[str, Any]:
+    c = champions.name_champion(session, actor=actor, node_id=node_id, **body.model_dump())
+    return {"id": c.id, "version": c.version, "since": c.since.isoformat()}
+
+
+@router.patch("/champions/{champion_id}")
+def update_champion(champion_id: int, body: ChampionPatch, actor: ActorDep, session: SessionDep) -> dict[str, Any]:
+    changes = body.model_dump(exclude_unset=True)
+    version = changes.pop("version")
+    c = champions.update_champion(session, actor=actor, champion_id=champion_id, version=version, changes=changes)
+    return {"id": c.id, "version": c.version, "active": c.active}
+
+
+@router.post("/champions/{champion_id}/activities", status_code=201)
+def log_activity(champion_id: int, body: ActivityIn, actor: ActorDep, session: SessionDep) -> dict[str, Any]:
+    a = champions.log_activity(session, actor=actor, champion_id=champion_id, **body.model_dump())
+    return {"id": a.id, "kind": a.kind, "happened_on": a.happened_on.isoformat()}
+
+
+@router.get("/nodes/{node_id}/legacy")
+def legacy(node_id: int, actor: ActorDep, session: SessionDep) -> dict[str, Any]:
+    return retirement.retirement_list(session, actor=actor, node_id=node_id)
+
+
+@router.post("/nodes/{node_id}/legacy", status_code=201)
+def register_legacy(node_id: int, body: LegacyIn, actor: ActorDep, session: SessionDep) -> dict[str, Any]:
+    item = retirement.register(session, actor=actor, node_id=node_id, **body.model_dump())
+    return retirement.view(item, None, today_of(session))
+
+
+@router.patch("/legacy/{item_id}")
+def update_legacy(item_id: int, body: LegacyPatch, actor: ActorDep, session: SessionDep) -> dict[str, Any]:
+    changes = body.model_dump(exclude_unset=True)
+    version = changes.pop("version")
+    item = retirement.update(session, actor=actor, item_id=item_id, version=version, changes=changes)
+    return retirement.view(item, None, today_of(session))

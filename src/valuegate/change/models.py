@@ -5,7 +5,18 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from valuegate.db import Base, BigId, UTCDateTime, utcnow
@@ -102,3 +113,66 @@ class ResistanceItem(Base):
     version: Mapped[int] = mapped_column(default=1)
 
     __mapper_args__ = {"version_id_col": version}
+
+
+class Champion(Base):
+    """A change champion: a respected colleague inside an impacted team who carries the change there."""
+
+    __tablename__ = "champion"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    node_id: Mapped[int] = mapped_column(ForeignKey("node.id"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    group_id: Mapped[int] = mapped_column(ForeignKey("audience_group.id"), index=True)
+    time_percent: Mapped[int] = mapped_column(Integer)
+    early_access: Mapped[bool] = mapped_column(Boolean, default=False)
+    design_involvement: Mapped[str | None] = mapped_column(Text)
+    nominated_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    since: Mapped[date] = mapped_column(Date)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        UniqueConstraint("node_id", "person_id"),
+        CheckConstraint("time_percent BETWEEN 0 AND 100", name="champion_time"),
+    )
+
+
+class ChampionActivity(Base):
+    """Something a champion did: a session run, feedback gathered, office hours, a demo."""
+
+    __tablename__ = "champion_activity"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    champion_id: Mapped[int] = mapped_column(ForeignKey("champion.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    happened_on: Mapped[date] = mapped_column(Date)
+    attendees: Mapped[int | None] = mapped_column(Integer)
+    note: Mapped[str | None] = mapped_column(Text)
+    recorded_by: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class LegacyProcess(Base):
+    """A process, report or workflow the new system replaces, and how far its retirement has come."""
+
+    __tablename__ = "legacy_process"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    node_id: Mapped[int] = mapped_column(ForeignKey("node.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20))
+    description: Mapped[str | None] = mapped_column(Text)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    replacement: Mapped[str] = mapped_column(Text)
+    retire_by: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(12), default="planned")
+    parallel_since: Mapped[date | None] = mapped_column(Date)
+    retired_on: Mapped[date | None] = mapped_column(Date)
+    double_work_hours: Mapped[int | None] = mapped_column(Integer)  # per week, while both run
+    people_still_using: Mapped[int | None] = mapped_column(Integer)
+    usage_system: Mapped[str | None] = mapped_column(String(100))  # its name in the usage events, if tracked
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (UniqueConstraint("node_id", "name"),)

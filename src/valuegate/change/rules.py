@@ -180,3 +180,67 @@ def tactic_problem(tactic: str, element: str) -> str | None:
         f"{tactic.replace('_', ' ')} works on {', '.join(TACTICS[tactic])}, not on {element}: "
         f"while {element} is the barrier, try {', '.join(t.replace('_', ' ') for t in fits)}"
     )
+
+
+# --- champions (reference §1.7) ---------------------------------------------------------------------------------
+
+CHAMPION_RATIO = 50  # at least one champion per this many impacted people; sources range from 1:10 to 1:50
+CHAMPION_WINDOW_DAYS = 14  # one cadence window
+DORMANT_AFTER_WINDOWS = 2
+CHAMPION_ACTIVITIES = ("session", "feedback", "office_hours", "demo", "coaching")
+
+
+def coverage(champions: int, impacted: int, ratio: int = CHAMPION_RATIO) -> dict[str, object]:
+    """Champions against impacted people in a team: the ratio 1:n and whether it meets 1:``ratio``."""
+    people_per_champion = (impacted / champions) if champions else None
+    if impacted == 0:
+        state = "nobody_impacted"
+    elif champions == 0:
+        state = "none"
+    elif people_per_champion is not None and people_per_champion > ratio:
+        state = "thin"
+    else:
+        state = "covered"
+    needed = max(0, -(-impacted // ratio) - champions) if impacted else 0
+    return {
+        "champions": champions,
+        "impacted": impacted,
+        "people_per_champion": people_per_champion,
+        "state": state,
+        "champions_needed": needed,
+    }
+
+
+def is_dormant(
+    last_activity: date | None,
+    since: date,
+    today: date,
+    window_days: int = CHAMPION_WINDOW_DAYS,
+    windows: int = DORMANT_AFTER_WINDOWS,
+) -> bool:
+    """Dormant: no activity in the last ``windows`` cadence windows (a champion named less long ago is not)."""
+    span = window_days * windows
+    if (today - since).days < span:
+        return False
+    return last_activity is None or (today - last_activity).days >= span
+
+
+# --- operational integration: legacy retirement -----------------------------------------------------------------
+
+LEGACY_KINDS = ("process", "report", "workflow", "spreadsheet", "tool", "email_routine")
+LEGACY_STATUSES = ("planned", "parallel", "retired")
+LEGACY_MOVES = {"planned": ("parallel", "retired"), "parallel": ("retired", "planned"), "retired": ("parallel",)}
+
+
+def legacy_flags(
+    status: str, retire_by: date, today: date, parallel_since: date | None, double_work_hours: int | None
+) -> list[str]:
+    """What needs attention on a legacy item: retirement overdue, double work, a long parallel run."""
+    flags = []
+    if status != "retired" and retire_by < today:
+        flags.append("retirement_overdue")
+    if status == "parallel" and double_work_hours:
+        flags.append("double_work")
+    if status == "parallel" and parallel_since is not None and (today - parallel_since).days > 90:
+        flags.append("long_parallel_run")
+    return flags

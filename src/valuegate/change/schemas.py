@@ -78,3 +78,55 @@ class ResistancePatch(BaseModel):
     due_on: date | None = None
     status: str | None = None
     resolution: str | None = None
+
+
+class ChampionIn(BaseModel):
+    person_id: int
+    group_id: int
+    time_percent: StrictInt
+    early_access: bool = False
+    design_involvement: str | None = None
+    nominated_by_id: int | None = None
+    since: date | None = None
+
+
+class ChampionPatch(BaseModel):
+    version: int
+    group_id: int | None = None
+    time_percent: StrictInt | None = None
+    early_access: bool | None = None
+    design_involvement: str | None = None
+    active: bool | None = None
+
+
+class ActivityIn(BaseModel):
+    kind: str
+    happened_on: date | None = None
+    attendees: StrictInt | None = None
+    note: str | None = None
+
+
+class LegacyIn(BaseModel):
+    name: str = Field(max_length=200)
+    kind: str
+    replacement: str
+    retire_by: date
+    owner_id: int | None = None
+    description: str | None = None
+    double_work_hours: StrictInt | None = None
+    people_still_using: StrictInt | None = None
+    usage_system: str | None = Field(default=None, max_length=100)
+
+
+class LegacyPatch(BaseModel):
+    version: int
+    name: str | None = Field(default=None, max_length=200)
+    kind: str | None = None
+    replacement: str | None = None
+    retire_by: date | None = None
+    owner_id: int | None = None
+    description: str | None = None
+    double_work_hours: StrictInt | None = None
+    people_still_using: StrictInt | None = None
+    usage_system: str | None = Field(default=None, max_length=100)
+    status: str | None = None

@@ -24,7 +24,7 @@ CHANNELS = ("open", "manager", "champion", "anonymous", "engagement_drop")
 ESCALATE_AFTER_DAYS = 28  # two fortnightly cadence windows
 
 
-def _workstream_node(session: Session, actor: Actor, node_id: int, action: str) -> Node:
+def workstream_node(session: Session, actor: Actor, node_id: int, action: str) -> Node:
     node = get_node(session, node_id)
     if node.kind not in ("program", "project"):
         raise InvalidInput("The change workstream belongs to a program or a project.")
@@ -32,7 +32,7 @@ def _workstream_node(session: Session, actor: Actor, node_id: int, action: str) 
     return node
 
 
-def _person(session: Session, person_id: int | None, what: str) -> None:
+def check_person(session: Session, person_id: int | None, what: str) -> None:
     if person_id is not None and session.get(Person, person_id) is None:
         raise NotFound(f"There is no person with id {person_id} ({what}).")
 
@@ -82,9 +82,9 @@ def stakeholder_view(s: Stakeholder, name: str, today: date) -> dict[str, Any]:
 
 
 def add_stakeholder(session: Session, *, actor: Actor, node_id: int, person_id: int, **profile: Any) -> Stakeholder:
-    node = _workstream_node(session, actor, node_id, "change.manage")
-    _person(session, person_id, "stakeholder")
-    _person(session, profile.get("relationship_owner_id"), "relationship owner")
+    node = workstream_node(session, actor, node_id, "change.manage")
+    check_person(session, person_id, "stakeholder")
+    check_person(session, profile.get("relationship_owner_id"), "relationship owner")
     _check_profile(profile)
     if session.scalar(select(Stakeholder.id).where(Stakeholder.node_id == node.id, Stakeholder.person_id == person_id)):
         raise Conflict("This person is already a stakeholder here; update their assessment instead.")
@@ -110,7 +110,7 @@ def assess_stakeholder(
     s = session.get(Stakeholder, stakeholder_id)
     if s is None:
         raise NotFound(f"There is no stakeholder with id {stakeholder_id}.")
-    node = _workstream_node(session, actor, s.node_id, "change.manage")
+    node = workstream_node(session, actor, s.node_id, "change.manage")
     check_version("The stakeholder", s.version, version)
     allowed = {*ATTRIBUTES, "role", "current_engagement", "desired_engagement", "commitment_stage", "loses", "gains"}
     allowed.add("relationship_owner_id")
@@ -118,7 +118,7 @@ def assess_stakeholder(
     if unknown:
         raise InvalidInput(f"These fields cannot be changed here: {', '.join(sorted(unknown))}.")
     _check_profile(changes)
-    _person(session, changes.get("relationship_owner_id"), "relationship owner")
+    check_person(session, changes.get("relationship_owner_id"), "relationship owner")
     before = {k: getattr(s, k) for k in changes}
     dropped = "current_engagement" in changes and rules.engagement_dropped(
         s.current_engagement, changes["current_engagement"]
@@ -154,7 +154,7 @@ def assess_stakeholder(
 
 def stakeholders(session: Session, *, actor: Actor, node_id: int) -> list[dict[str, Any]]:
     """The stakeholders of a program or project, the largest engagement work first."""
-    node = _workstream_node(session, actor, node_id, "node.view")
+    node = workstream_node(session, actor, node_id, "node.view")
     today = today_of(session)
     rows = session.execute(
         select(Stakeholder, Person.name)
@@ -190,7 +190,7 @@ def add_group(
     parent_id: int | None = None,
     description: str | None = None,
 ) -> AudienceGroup:
-    node = _workstream_node(session, actor, node_id, "change.manage")
+    node = workstream_node(session, actor, node_id, "change.manage")
     if not name.strip():
         raise InvalidInput("An audience group needs a name.")
     if isinstance(size, bool) or not isinstance(size, int) or size < 0:
@@ -219,7 +219,7 @@ def add_group(
 
 
 def groups(session: Session, *, actor: Actor, node_id: int) -> list[dict[str, Any]]:
-    node = _workstream_node(session, actor, node_id, "node.view")
+    node = workstream_node(session, actor, node_id, "node.view")
     q = select(AudienceGroup).where(AudienceGroup.node_id == node.id).order_by(AudienceGroup.name)
     return [group_view(g) for g in session.scalars(q)]
 
@@ -238,7 +238,7 @@ def assess_adkar(
     assessed_on: date | None = None,
     notes: str | None = None,
 ) -> AdkarAssessment:
-    node = _workstream_node(session, actor, node_id, "change.manage")
+    node = workstream_node(session, actor, node_id, "change.manage")
     if (stakeholder_id is None) == (group_id is None):
         raise InvalidInput("Assess either a stakeholder or an audience group.")
     try:
@@ -295,7 +295,7 @@ def adkar_view(a: AdkarAssessment) -> dict[str, Any]:
 
 def adkar_overview(session: Session, *, actor: Actor, node_id: int) -> dict[str, Any]:
     """The latest assessment per stakeholder and per group, and the roll-up over the stakeholders' latest."""
-    node = _workstream_node(session, actor, node_id, "node.view")
+    node = workstream_node(session, actor, node_id, "node.view")
     rows = list(
         session.scalars(
             select(AdkarAssessment)
@@ -389,15 +389,15 @@ def raise_resistance(
     owner_id: int | None = None,
     due_on: date | None = None,
 ) -> ResistanceItem:
-    node = _workstream_node(session, actor, node_id, "change.manage")
+    node = workstream_node(session, actor, node_id, "change.manage")
     if not objection or not objection.strip():
         raise InvalidInput("Write down the objection.")
     if channel not in CHANNELS or channel == "engagement_drop":
         raise InvalidInput(f"Unknown channel {channel!r}; use open, manager, champion or anonymous.")
     if channel == "anonymous" and raised_by_id is not None:
         raise InvalidInput("An objection from the anonymous channel never names who raised it.")
-    _person(session, raised_by_id, "raised by")
-    _person(session, owner_id, "owner")
+    check_person(session, raised_by_id, "raised by")
+    check_person(session, owner_id, "owner")
     _check_item({"underlying_reason": underlying_reason, "adkar_element": adkar_element})
     if group_id is not None:
         group = session.get(AudienceGroup, group_id)
@@ -428,7 +428,7 @@ def update_resistance(
     item = session.get(ResistanceItem, item_id)
     if item is None:
         raise NotFound(f"There is no resistance item with id {item_id}.")
-    _workstream_node(session, actor, item.node_id, "change.manage")
+    workstream_node(session, actor, item.node_id, "change.manage")
     check_version("The resistance item", item.version, version)
     allowed = {"underlying_reason", "adkar_element", "tactic", "owner_id", "due_on", "status", "resolution"}
     unknown = set(changes) - allowed
@@ -436,7 +436,7 @@ def update_resistance(
         raise InvalidInput(f"These fields cannot be changed here: {', '.join(sorted(unknown))}.")
     merged = {k: changes.get(k, getattr(item, k)) for k in allowed}
     _check_item(merged)
-    _person(session, changes.get("owner_id"), "owner")
+    check_person(session, changes.get("owner_id"), "owner")
     status = merged["status"]
     if status not in rules.RESISTANCE_STATUSES:
         raise InvalidInput(f"Unknown status {status!r}; use one of {', '.join(rules.RESISTANCE_STATUSES)}.")
@@ -464,7 +464,7 @@ def update_resistance(
 
 
 def resistance_register(session: Session, *, actor: Actor, node_id: int) -> list[dict[str, Any]]:
-    node = _workstream_node(session, actor, node_id, "node.view")
+    node = workstream_node(session, actor, node_id, "node.view")
     today = today_of(session)
     q = select(ResistanceItem).where(ResistanceItem.node_id == node.id).order_by(ResistanceItem.id)
     return [resistance_view(r, today) for r in session.scalars(q)]
