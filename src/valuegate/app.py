@@ -21,6 +21,7 @@ from valuegate.audit.service import current_request_id
 from valuegate.config import Settings, load_settings
 from valuegate.db import Database
 from valuegate.errors import DomainError
+from valuegate.feedback.privacy import guard_logs
 from valuegate.web.pages import SignInRequired
 from valuegate.web.security import security_headers
 
@@ -71,6 +72,7 @@ def error_page(request: Request, status: int, title: str, detail: str) -> Respon
 
 def create_app(settings: Settings | None = None, *, db: Database | None = None, today: date | None = None) -> FastAPI:
     settings = settings or load_settings()
+    guard_logs()
     app = FastAPI(title="Valuegate", version="0.1.0", description="Carry IT initiatives from plan to proven value.")
     app.state.settings = settings
     app.state.db = db or Database(settings.database_url)
@@ -131,6 +133,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
     from valuegate.comms.api import router as comms_router
     from valuegate.decisions.api import router as decisions_router
     from valuegate.dependencies.api import router as dependencies_router
+    from valuegate.feedback.api import router as feedback_router
     from valuegate.finance.api import router as finance_router
     from valuegate.gates.api import router as gates_router
     from valuegate.milestones.api import router as milestones_router
@@ -148,6 +151,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
         rollups_router,
         change_router,
         comms_router,
+        feedback_router,
         audit_router,
     ):
         app.include_router(router, prefix="/api")

@@ -41,6 +41,8 @@ class Settings:
     # Anonymous feedback: the smallest group whose scores are shown (never below 3), and for comments.
     anonymity_min_group: int = 5
     anonymity_min_comments: int = 5
+    # The fixed window anonymous responses are kept and reported in: "week" (ISO week) or "month".
+    feedback_window: str = "week"
     # Secret mixed into pseudonymous actor keys of usage events (set it per deployment).
     pseudonym_secret: str = "valuegate-default-pseudonym-secret"
     # An OpenAI-compatible chat-completions endpoint for the assistant prompts; off when empty.
@@ -70,6 +72,9 @@ def load_settings(database_url: str | None = None) -> Settings:
     k_comments = _int("VALUEGATE_ANONYMITY_MIN_COMMENTS", max(k, 5))
     if k_comments < k:
         raise SystemExit("VALUEGATE_ANONYMITY_MIN_COMMENTS cannot be below VALUEGATE_ANONYMITY_MIN_GROUP")
+    window = os.environ.get("VALUEGATE_FEEDBACK_WINDOW", "week")
+    if window not in ("week", "month"):
+        raise SystemExit("VALUEGATE_FEEDBACK_WINDOW is week or month")
     ratio = _int("VALUEGATE_CHAMPION_RATIO", 50)
     if ratio < 1:
         raise SystemExit("VALUEGATE_CHAMPION_RATIO is the number of impacted people per champion, 1 or more")
@@ -87,6 +92,7 @@ def load_settings(database_url: str | None = None) -> Settings:
         champion_ratio=ratio,
         anonymity_min_group=k,
         anonymity_min_comments=k_comments,
+        feedback_window=window,
         pseudonym_secret=os.environ.get("VALUEGATE_PSEUDONYM_SECRET") or Settings.pseudonym_secret,
         assistant_url=os.environ.get("VALUEGATE_ASSISTANT_URL", ""),
         assistant_model=os.environ.get("VALUEGATE_ASSISTANT_MODEL", ""),

@@ -15,6 +15,7 @@ from valuegate.comms.models import CommunicationItem, CommunicationSent
 from valuegate.db import Base
 from valuegate.decisions.models import Decision, Meeting, MeetingAttendee
 from valuegate.dependencies.models import BusinessService, Dependency, ServiceImpact
+from valuegate.feedback.models import AnonymousResponse, CheckIn, FeedbackItem
 from valuegate.finance.models import Rebaseline, SignOff, ValueFact
 from valuegate.gates.models import GateAction, GateDef, GateRequest, StageChange, StageDef
 from valuegate.jobs.models import OutboxMessage
@@ -32,6 +33,7 @@ from valuegate.rollups.models import (
 
 __all__ = [
     "AdkarAssessment",
+    "AnonymousResponse",
     "ApiToken",
     "AudienceGroup",
     "AuditEvent",
@@ -39,11 +41,13 @@ __all__ = [
     "BusinessService",
     "Champion",
     "ChampionActivity",
+    "CheckIn",
     "CommunicationItem",
     "CommunicationSent",
     "Decision",
     "Delegation",
     "Dependency",
+    "FeedbackItem",
     "GateAction",
     "GateDef",
     "GateRequest",

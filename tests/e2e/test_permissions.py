@@ -29,6 +29,7 @@ from valuegate.comms import service as comms
 from valuegate.config import load_settings
 from valuegate.decisions import service as decisions
 from valuegate.dependencies import service as deps
+from valuegate.feedback import service as feedback
 from valuegate.finance import service as finance
 from valuegate.gates import service as gates
 from valuegate.gates.models import GateDef, StageDef
@@ -205,6 +206,11 @@ def _legacy(w: World) -> Params:
         replacement="Status in the measure workspace",
         retire_by=TODAY + timedelta(days=60),
     )
+    return {"item_id": item.id, "version": item.version}
+
+
+def _feedback(w: World) -> Params:
+    item = feedback.raise_feedback(w.s, actor=w["viewer"], node_id=w.ids["project"], text=f"Slow form {next(_n)}")
     return {"item_id": item.id, "version": item.version}
 
 
@@ -639,6 +645,65 @@ CASES: list[Case] = [
         PLANNERS,
         _legacy,
         lambda p: {"version": p["version"], "status": "parallel", "double_work_hours": 3},
+    ),
+    Case(
+        "POST",
+        "/api/nodes/{node_id}/feedback/check-ins",
+        SIGNED_IN,
+        body=lambda p: {"knowledge": 3, "blocker": "No sandbox"},
+        path=lambda p: f"/api/nodes/{p['project']}/feedback/check-ins",
+    ),
+    Case(
+        "GET",
+        "/api/nodes/{node_id}/feedback/check-ins",
+        PLANNERS,
+        path=lambda p: f"/api/nodes/{p['project']}/feedback/check-ins",
+    ),
+    Case(
+        "POST",
+        "/api/nodes/{node_id}/feedback",
+        SIGNED_IN,
+        body=lambda p: {"text": "The form is slow"},
+        path=lambda p: f"/api/nodes/{p['project']}/feedback",
+    ),
+    Case(
+        "POST",
+        "/api/nodes/{node_id}/feedback/anonymous",
+        SIGNED_IN,
+        body=lambda p: {"desire": 2, "comment": "Why again?"},
+        path=lambda p: f"/api/nodes/{p['project']}/feedback/anonymous",
+    ),
+    Case(
+        "GET",
+        "/api/nodes/{node_id}/feedback/anonymous/windows",
+        ALL,
+        path=lambda p: f"/api/nodes/{p['project']}/feedback/anonymous/windows",
+    ),
+    Case(
+        "GET",
+        "/api/nodes/{node_id}/feedback/anonymous/report",
+        ALL,
+        path=lambda p: f"/api/nodes/{p['project']}/feedback/anonymous/report",
+    ),
+    Case(
+        "GET",
+        "/api/nodes/{node_id}/feedback/queue",
+        PLANNERS,
+        path=lambda p: f"/api/nodes/{p['project']}/feedback/queue",
+    ),
+    Case(
+        "PATCH",
+        "/api/feedback/{channel}/{item_id}",
+        PLANNERS,
+        _feedback,
+        lambda p: {"version": p["version"], "acknowledge": True},
+        path=lambda p: f"/api/feedback/open/{p['item_id']}",
+    ),
+    Case(
+        "GET",
+        "/api/nodes/{node_id}/feedback/you-said-we-did",
+        ALL,
+        path=lambda p: f"/api/nodes/{p['project']}/feedback/you-said-we-did",
     ),
     Case("GET", "/api/audit/events", frozenset({"pmo", "auditor"})),
     Case("GET", "/api/audit/verify", frozenset({"auditor"})),
