@@ -19,6 +19,9 @@ from valuegate.migrate import upgrade
 from valuegate.pgcluster import PgCluster, new_cluster, server_bindir
 
 TODAY = date(2026, 6, 15)
+# Apps made by tests are not shut down through their lifespan, so their own-use writer could outlive the test's
+# database; tests that look at Valuegate's own use (and the live browser server) turn it on themselves.
+os.environ.setdefault("VALUEGATE_RECORD_OWN_USE", "false")
 
 
 @pytest.fixture(autouse=True, scope="session")

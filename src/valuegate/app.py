@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from contextlib import asynccontextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from valuegate.adoption.own_use import OwnUseRecorder, worth_recording
 from valuegate.audit.service import current_request_id
 from valuegate.config import Settings, load_settings
 from valuegate.db import Database
@@ -73,10 +75,32 @@ def error_page(request: Request, status: int, title: str, detail: str) -> Respon
 def create_app(settings: Settings | None = None, *, db: Database | None = None, today: date | None = None) -> FastAPI:
     settings = settings or load_settings()
     guard_logs()
-    app = FastAPI(title="Valuegate", version="0.1.0", description="Carry IT initiatives from plan to proven value.")
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        app.state.own_use.stop()
+
+    app = FastAPI(
+        title="Valuegate",
+        version="0.1.0",
+        description="Carry IT initiatives from plan to proven value.",
+        lifespan=lifespan,
+    )
     app.state.settings = settings
     app.state.db = db or Database(settings.database_url)
     app.state.today = today
+    app.state.own_use = OwnUseRecorder(app.state.db, settings)
+
+    @app.middleware("http")
+    async def own_use(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        response = await call_next(request)
+        who = getattr(request.state, "usage_actor", None)
+        route = request.scope.get("route")
+        recorded = settings.record_own_use and who and route is not None
+        if recorded and worth_recording(request.url.path, response.status_code):
+            app.state.own_use.note(who, request.method, getattr(route, "path", ""), request.url.path)
+        return response
 
     @app.middleware("http")
     async def request_id(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
@@ -127,6 +151,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
         titles = {404: "Not found", 405: "Method not allowed", 401: "Not signed in"}
         return problem(exc.status_code, titles.get(exc.status_code, "Error"), str(exc.detail))
 
+    from valuegate.adoption.api import router as adoption_router
     from valuegate.audit.api import router as audit_router
     from valuegate.auth.api import router as auth_router
     from valuegate.change.api import router as change_router
@@ -152,6 +177,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
         change_router,
         comms_router,
         feedback_router,
+        adoption_router,
         audit_router,
     ):
         app.include_router(router, prefix="/api")
@@ -160,6 +186,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
     from valuegate.auth.admin_web import router as people_admin
     from valuegate.auth.web import router as auth_pages
     from valuegate.change.web import router as change_pages
+    from valuegate.comms.web import router as comms_pages
     from valuegate.decisions.web import router as meeting_pages
     from valuegate.dependencies.service_web import router as service_admin
     from valuegate.dependencies.web import router as dependency_pages
@@ -183,6 +210,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
         inbox_pages,
         meeting_pages,
         change_pages,
+        comms_pages,
         audit_pages,
         people_admin,
         org_admin,

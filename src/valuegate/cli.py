@@ -17,11 +17,13 @@ audit_app = typer.Typer(help="The tamper-evident audit trail.", no_args_is_help=
 user_app = typer.Typer(help="People who log in.", no_args_is_help=True)
 token_app = typer.Typer(help="API tokens.", no_args_is_help=True)
 generate_app = typer.Typer(help="Generate data sets.", no_args_is_help=True)
+usage_app = typer.Typer(help="Usage events of the systems being adopted.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(audit_app, name="audit")
 app.add_typer(user_app, name="user")
 app.add_typer(token_app, name="token")
 app.add_typer(generate_app, name="generate")
+app.add_typer(usage_app, name="usage")
 
 DbOption = typer.Option(None, "--database-url", envvar="VALUEGATE_DATABASE_URL", help="SQLAlchemy URL.")
 
@@ -77,6 +79,31 @@ def serve(database_url: str | None = DbOption, host: str = "127.0.0.1", port: in
     settings = load_settings(database_url)
     typer.echo(f"Valuegate is running at http://{host}:{port}/  (API docs: http://{host}:{port}/docs)")
     uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+
+
+@usage_app.command("import")
+def usage_import(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, readable=True, help="A UTF-8 CSV file."),
+    system: str | None = typer.Option(None, help="The system every row belongs to (else a 'system' column)."),
+    database_url: str | None = DbOption,
+) -> None:
+    """Import usage events from a CSV export (columns actor, event, occurred_at[, system]); all or nothing."""
+    from valuegate.adoption.ingest import import_csv
+    from valuegate.auth.policy import SYSTEM
+    from valuegate.errors import DomainError
+
+    settings = load_settings(database_url)
+    db = Database(settings.database_url)
+    with db.session(write=True) as session:
+        bind(session, settings)
+        try:
+            result = import_csv(session, actor=SYSTEM, data=file.read_bytes(), system=system)
+        except DomainError as exc:
+            typer.echo(f"Nothing imported: {exc.detail}", err=True)
+            for problem in exc.errors or []:
+                typer.echo(f"  {problem.get('at')}: {problem.get('problem')}", err=True)
+            raise typer.Exit(1) from exc
+    typer.echo(f"Imported {result['stored']:,} usage events from {file}.")
 
 
 @audit_app.command("verify")

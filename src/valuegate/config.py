@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 DEFAULT_SQLITE_PATH = Path("var") / "valuegate.db"
 
@@ -45,6 +46,10 @@ class Settings:
     feedback_window: str = "week"
     # Secret mixed into pseudonymous actor keys of usage events (set it per deployment).
     pseudonym_secret: str = "valuegate-default-pseudonym-secret"
+    # The time zone whose calendar days usage events are counted in (IANA name).
+    usage_timezone: str = "UTC"
+    # Record Valuegate's own use (pages and API calls of signed-in people) as usage events of system "valuegate".
+    record_own_use: bool = True
     # An OpenAI-compatible chat-completions endpoint for the assistant prompts; off when empty.
     assistant_url: str = ""
     assistant_model: str = ""
@@ -75,6 +80,13 @@ def load_settings(database_url: str | None = None) -> Settings:
     window = os.environ.get("VALUEGATE_FEEDBACK_WINDOW", "week")
     if window not in ("week", "month"):
         raise SystemExit("VALUEGATE_FEEDBACK_WINDOW is week or month")
+    tz = os.environ.get("VALUEGATE_USAGE_TIMEZONE", "UTC")
+    try:
+        ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise SystemExit(
+            f"VALUEGATE_USAGE_TIMEZONE must be an IANA time zone such as Europe/Berlin, got {tz!r}"
+        ) from exc
     ratio = _int("VALUEGATE_CHAMPION_RATIO", 50)
     if ratio < 1:
         raise SystemExit("VALUEGATE_CHAMPION_RATIO is the number of impacted people per champion, 1 or more")
@@ -93,6 +105,8 @@ def load_settings(database_url: str | None = None) -> Settings:
         anonymity_min_group=k,
         anonymity_min_comments=k_comments,
         feedback_window=window,
+        usage_timezone=tz,
+        record_own_use=os.environ.get("VALUEGATE_RECORD_OWN_USE", "true").lower() not in ("0", "false", "no"),
         pseudonym_secret=os.environ.get("VALUEGATE_PSEUDONYM_SECRET") or Settings.pseudonym_secret,
         assistant_url=os.environ.get("VALUEGATE_ASSISTANT_URL", ""),
         assistant_model=os.environ.get("VALUEGATE_ASSISTANT_MODEL", ""),

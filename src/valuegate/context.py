@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 
 from sqlalchemy.orm import Session
@@ -30,3 +32,17 @@ def settings_of(session: Session) -> Settings:
 def today_of(session: Session) -> date:
     given = session.info.get(_TODAY)
     return given if given is not None else datetime.now(UTC).date()
+
+
+@contextmanager
+def on_day(session: Session, day: date) -> Iterator[None]:
+    """Act as if today were ``day`` (demo data and tests that build a history), then restore."""
+    before = session.info.get(_TODAY)
+    session.info[_TODAY] = day
+    try:
+        yield
+    finally:
+        if before is None:
+            session.info.pop(_TODAY, None)
+        else:
+            session.info[_TODAY] = before

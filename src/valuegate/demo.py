@@ -18,6 +18,7 @@ from valuegate.auth.policy import SYSTEM, Actor, actor_for
 from valuegate.context import today_of
 from valuegate.db import utcnow
 from valuegate.decisions import service as decisions
+from valuegate.demo_change import load_change_demo
 from valuegate.dependencies import service as deps
 from valuegate.finance import rules as fin
 from valuegate.finance import service as finance
@@ -132,6 +133,7 @@ class _Demo:
         snapshots.take(s, self.today, known_at=utcnow())
         self._erp(root.id)
         self._meeting(root.id)
+        load_change_demo(s, project_id=self.portal, lead=pmo, who=self.p)
 
     # --- helpers ------------------------------------------------------------------------------------
 
@@ -331,6 +333,7 @@ class _Demo:
     def _itsm(self, root: int) -> None:
         prog = self.program(root, "ITSM change programme", "service", "itsmowner")
         proj = self.project(prog, "Self-service portal and knowledge base", "service")
+        self.portal = proj
         hr = self.project(prog, "HR service desk on the shared platform", "hr", owner="owner")
         m1 = self.measure(proj, "Ticket deflection through self-service", "service", 30_000)
         self.details(

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
+from valuegate.auth.models import Person
 from valuegate.auth.policy import Actor, actor_for
 from valuegate.auth.service import person_for_token
 from valuegate.context import bind
@@ -30,8 +31,14 @@ def get_actor(request: Request, session: SessionDep) -> Actor:
     header = request.headers.get("authorization", "")
     if header.lower().startswith("bearer "):
         person = person_for_token(session, header[7:].strip())
+        request.state.usage_actor = usage_identity(person)
         return actor_for(person)
     raise Unauthenticated("Sign in, or send an API token as 'Authorization: Bearer <token>'.")
+
+
+def usage_identity(person: Person) -> str:
+    """How a person appears in Valuegate's own usage events before pseudonymisation (what audience lists use)."""
+    return person.login or person.email or f"person:{person.id}"
 
 
 ActorDep = Annotated[Actor, Depends(get_actor)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 
@@ -60,6 +61,20 @@ class RuleViolation(DomainError):
 class InvalidInput(DomainError):
     status = 422
     title = "Invalid input"
+
+
+class TooLarge(DomainError):
+    """An upload or a batch over the size the product accepts."""
+
+    status = 413
+    title = "Too large"
+
+
+def check_editable(changes: Iterable[str], allowed: Iterable[str]) -> None:
+    """Refuse a change to fields that cannot be changed through this use-case, naming them."""
+    unknown = set(changes) - set(allowed)
+    if unknown:
+        raise InvalidInput(f"These fields cannot be changed here: {', '.join(sorted(unknown))}.")
 
 
 def check_version(entity: str, current: int, given: int | None) -> None:

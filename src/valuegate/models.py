@@ -1,5 +1,6 @@
 """Import every table so that the metadata is complete (for Alembic and the test set-up)."""
 
+from valuegate.adoption.models import AudienceMember, MetricReading, SuccessMetric, UsageActor, UsageDay, UsageEvent
 from valuegate.audit.models import AuditEvent
 from valuegate.auth.models import ApiToken, Delegation, NodeGrant, Person, WebSession
 from valuegate.change.models import (
@@ -36,6 +37,7 @@ __all__ = [
     "AnonymousResponse",
     "ApiToken",
     "AudienceGroup",
+    "AudienceMember",
     "AuditEvent",
     "Base",
     "BusinessService",
@@ -57,6 +59,7 @@ __all__ = [
     "MeasureTotal",
     "Meeting",
     "MeetingAttendee",
+    "MetricReading",
     "Milestone",
     "Node",
     "NodeGrant",
@@ -75,6 +78,10 @@ __all__ = [
     "StageChange",
     "StageDef",
     "Stakeholder",
+    "SuccessMetric",
+    "UsageActor",
+    "UsageDay",
+    "UsageEvent",
     "ValueFact",
     "WebSession",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 import socket
@@ -51,7 +52,7 @@ def live(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
     target = tmp_path_factory.mktemp("live") / "demo.db"
     shutil.copy(sqlite_template, target)
     url = f"sqlite:///{target}"
-    settings = load_settings(url)
+    settings = dataclasses.replace(load_settings(url), record_own_use=True)
     db = Database(url)
     with db.session(write=True) as session:
         bind(session, settings)

@@ -27,7 +27,7 @@ from valuegate.gates import service as gates
 from valuegate.portfolio.models import Measure, Node
 from valuegate.rollups.rebuild import snapshot
 
-FIXED = {"series": "forecast", "code": "nirvana", "to_stage": "nirvana"}
+FIXED = {"series": "forecast", "code": "nirvana", "to_stage": "nirvana", "channel": "open"}
 UNKNOWN = 987654
 
 

@@ -137,6 +137,7 @@ def can(session: Session, actor: Actor, action: str, node: Node | None = None, *
 
 ACTION_WORDS = {
     "node.view": "see this",
+    "usage.ingest": "send usage events",
     "node.create": "create nodes",
     "measure.create": "create measures",
     "node.edit": "edit",

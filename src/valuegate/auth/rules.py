@@ -28,6 +28,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "meeting.manage": frozenset({"admin", "pmo", "lead"}),
     # The change workstream of a program or project: its leads, and change managers granted the "change" role.
     "change.manage": frozenset({"admin", "pmo", "lead", "change"}),
+    # Usage events from other systems (an integration account with the pmo role, or an admin).
+    "usage.ingest": frozenset({"admin", "pmo"}),
     "audit.read": frozenset({"admin", "auditor", "pmo"}),
     "audit.verify": frozenset({"admin", "auditor"}),
     "people.manage": frozenset({"admin"}),

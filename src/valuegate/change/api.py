@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 
-from valuegate.change import champions, retirement, service
+from valuegate.change import champions, plan, prompts, retirement, service
 from valuegate.change.rules import ADKAR
 from valuegate.change.schemas import (
     ActivityIn,
@@ -23,6 +23,7 @@ from valuegate.change.schemas import (
 )
 from valuegate.context import today_of
 from valuegate.deps import ActorDep, SessionDep
+from valuegate.errors import InvalidInput
 
 router = APIRouter(tags=["change"])
 
@@ -136,3 +137,27 @@ def update_legacy(item_id: int, body: LegacyPatch, actor: ActorDep, session: Ses
     version = changes.pop("version")
     item = retirement.update(session, actor=actor, item_id=item_id, version=version, changes=changes)
     return retirement.view(item, None, today_of(session))
+
+
+@router.get("/nodes/{node_id}/change-plan")
+def change_plan(node_id: int, actor: ActorDep, session: SessionDep, format: str = "md") -> Response:
+    """The implementation plan as Markdown (``format=md``) or a Word document (``format=docx``)."""
+    if format not in ("md", "docx"):
+        raise InvalidInput("The plan comes as md (Markdown) or docx (Word).")
+    document = plan.build(session, actor=actor, node_id=node_id)
+    name = plan.filename(document, format, today_of(session))
+    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
+    if format == "docx":
+        media = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        return Response(plan.to_docx(document), media_type=media, headers=headers)
+    return Response(plan.to_markdown(document), media_type="text/markdown; charset=utf-8", headers=headers)
+
+
+@router.get("/nodes/{node_id}/prompts")
+def assistant_prompts(node_id: int, actor: ActorDep, session: SessionDep) -> list[dict[str, str]]:
+    return [prompts.prompt(session, actor=actor, node_id=node_id, template=t) for t in prompts.TEMPLATES]
+
+
+@router.post("/nodes/{node_id}/prompts/{template}/ask")
+def ask_assistant(node_id: int, template: str, actor: ActorDep, session: SessionDep) -> dict[str, str]:
+    return prompts.ask(session, actor=actor, node_id=node_id, template=template)

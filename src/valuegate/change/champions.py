@@ -17,7 +17,7 @@ from valuegate.change import rules
 from valuegate.change.models import AudienceGroup, Champion, ChampionActivity
 from valuegate.change.service import check_person, workstream_node
 from valuegate.context import settings_of, today_of
-from valuegate.errors import Conflict, InvalidInput, NotFound, check_version
+from valuegate.errors import Conflict, InvalidInput, NotFound, check_editable, check_version
 
 
 def _group_in(session: Session, group_id: int, node_id: int) -> AudienceGroup:
@@ -79,9 +79,7 @@ def update_champion(
         raise NotFound(f"There is no champion with id {champion_id}.")
     workstream_node(session, actor, champion.node_id, "change.manage")
     check_version("The champion", champion.version, version)
-    unknown = set(changes) - {"group_id", "time_percent", "early_access", "design_involvement", "active"}
-    if unknown:
-        raise InvalidInput(f"These fields cannot be changed here: {', '.join(sorted(unknown))}.")
+    check_editable(changes, {"group_id", "time_percent", "early_access", "design_involvement", "active"})
     if "time_percent" in changes:
         _check_time(changes["time_percent"])
     if "group_id" in changes:

@@ -16,7 +16,7 @@ from valuegate.change import rules
 from valuegate.change.models import LegacyProcess
 from valuegate.change.service import check_person, workstream_node
 from valuegate.context import today_of
-from valuegate.errors import Conflict, InvalidInput, NotFound, RuleViolation, check_version
+from valuegate.errors import Conflict, InvalidInput, NotFound, RuleViolation, check_editable, check_version
 
 EDITABLE = (
     "name",
@@ -95,9 +95,7 @@ def update(
         raise NotFound(f"There is no legacy item with id {item_id}.")
     workstream_node(session, actor, item.node_id, "change.manage")
     check_version("The legacy item", item.version, version)
-    unknown = set(changes) - {*EDITABLE, "status"}
-    if unknown:
-        raise InvalidInput(f"These fields cannot be changed here: {', '.join(sorted(unknown))}.")
+    check_editable(changes, {*EDITABLE, "status"})
     _check(changes)
     check_person(session, changes.get("owner_id"), "owner")
     today = today_of(session)

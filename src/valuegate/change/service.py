@@ -15,7 +15,7 @@ from valuegate.auth.policy import Actor, require
 from valuegate.change import rules
 from valuegate.change.models import AdkarAssessment, AudienceGroup, ResistanceItem, Stakeholder
 from valuegate.context import today_of
-from valuegate.errors import Conflict, InvalidInput, NotFound, RuleViolation, check_version
+from valuegate.errors import Conflict, InvalidInput, NotFound, RuleViolation, check_editable, check_version
 from valuegate.portfolio.models import Node
 from valuegate.portfolio.service import get_node
 
@@ -114,9 +114,7 @@ def assess_stakeholder(
     check_version("The stakeholder", s.version, version)
     allowed = {*ATTRIBUTES, "role", "current_engagement", "desired_engagement", "commitment_stage", "loses", "gains"}
     allowed.add("relationship_owner_id")
-    unknown = set(changes) - allowed
-    if unknown:
-        raise InvalidInput(f"These fields cannot be changed here: {', '.join(sorted(unknown))}.")
+    check_editable(changes, allowed)
     _check_profile(changes)
     check_person(session, changes.get("relationship_owner_id"), "relationship owner")
     before = {k: getattr(s, k) for k in changes}
@@ -431,9 +429,7 @@ def update_resistance(
     workstream_node(session, actor, item.node_id, "change.manage")
     check_version("The resistance item", item.version, version)
     allowed = {"underlying_reason", "adkar_element", "tactic", "owner_id", "due_on", "status", "resolution"}
-    unknown = set(changes) - allowed
-    if unknown:
-        raise InvalidInput(f"These fields cannot be changed here: {', '.join(sorted(unknown))}.")
+    check_editable(changes, allowed)
     merged = {k: changes.get(k, getattr(item, k)) for k in allowed}
     _check_item(merged)
     check_person(session, changes.get("owner_id"), "owner")

@@ -20,7 +20,7 @@ from valuegate.comms import rules
 from valuegate.comms.ics import calendar_file
 from valuegate.comms.models import CommunicationItem, CommunicationSent
 from valuegate.context import today_of
-from valuegate.errors import Conflict, InvalidInput, NotFound, check_version
+from valuegate.errors import Conflict, InvalidInput, NotFound, check_editable, check_version
 from valuegate.portfolio.models import Node
 
 FIELDS = (
@@ -111,9 +111,7 @@ def update_message(
     item = _item(session, item_id)
     node = workstream_node(session, actor, item.node_id, "change.manage")
     check_version("The communication", item.version, version)
-    unknown = set(changes) - set(FIELDS)
-    if unknown:
-        raise InvalidInput(f"These fields cannot be changed here: {', '.join(sorted(unknown))}.")
+    check_editable(changes, FIELDS)
     changes = _check(session, node, changes, item)
     audit.record_changes(session, actor_id=actor.person_id, row=item, changes=changes, action="communication.update")
     session.commit()

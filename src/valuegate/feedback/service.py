@@ -277,10 +277,11 @@ def anonymous_report(session: Session, *, actor: Actor, node_id: int, window_sta
     settings = settings_of(session)
     k, k_comments = settings.anonymity_min_group, settings.anonymity_min_comments
     groups = _groups(session, node)
+    start, end = rules.window_of(window_start, settings.feedback_window)
     responses = list(
         session.scalars(
             select(AnonymousResponse).where(
-                AnonymousResponse.node_id == node.id, AnonymousResponse.window_start == window_start
+                AnonymousResponse.node_id == node.id, AnonymousResponse.window_start == start
             )
         )
     )
@@ -316,7 +317,6 @@ def anonymous_report(session: Session, *, actor: Actor, node_id: int, window_sta
         else:
             row["comments_hidden_because"] = hidden_comments[gid]
         rows.append(row)
-    start, end = rules.window_of(window_start, settings.feedback_window)
     return {
         "node_id": node.id,
         "window": {"start": start.isoformat(), "end": end.isoformat(), "kind": settings.feedback_window},

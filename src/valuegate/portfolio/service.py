@@ -12,7 +12,7 @@ from valuegate.auth.models import Person
 from valuegate.auth.policy import Actor, require
 from valuegate.context import settings_of, today_of
 from valuegate.db import locks_rows, utcnow
-from valuegate.errors import InvalidInput, NotFound, RuleViolation, check_version
+from valuegate.errors import InvalidInput, NotFound, RuleViolation, check_editable, check_version
 from valuegate.gates.models import StageChange
 from valuegate.portfolio import rules
 from valuegate.portfolio.models import Measure, Node, OrgUnit
@@ -217,9 +217,7 @@ def update_node(
         "dependencies_declared",
         "services_declared",
     }
-    unknown = set(changes) - allowed_fields
-    if unknown:
-        raise InvalidInput(f"These fields cannot be changed here: {', '.join(sorted(unknown))}.")
+    check_editable(changes, allowed_fields)
     role_fields = {"owner_id", "sponsor_id", "controller_id"} & set(changes)
     require(session, actor, "node.assign_roles" if role_fields else "node.edit", node)
     if node.archived_at is not None:

@@ -5,10 +5,13 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from fastapi import Request
+
 from valuegate.errors import InvalidInput
 from valuegate.finance import rules as fin
 from valuegate.gates.rules import STAGE_ORDER
 from valuegate.milestones.rules import IMPL_STATUSES
+from valuegate.web.security import CSRF_FIELD
 
 # The implementation statuses a person filters by: the stored ones and the derived "at risk (upstream)".
 IMPL_ROWS = [*IMPL_STATUSES, "at_risk_upstream"]
@@ -69,3 +72,23 @@ def parse_day(text: str, what: str) -> date:
         return date.fromisoformat(text.strip())
     except ValueError as exc:
         raise InvalidInput(f"{what} is a date such as 2026-12-31.") from exc
+
+
+async def form_text(request: Request) -> dict[str, str]:
+    """Every text field of a posted form (what the person typed, to show again on a refusal), without the CSRF
+    token."""
+    form = await request.form()
+    return {key: value for key, value in form.items() if isinstance(value, str) and key != CSRF_FIELD}
+
+
+def optional_day(text: str, what: str) -> date | None:
+    return parse_day(text, what) if text.strip() else None
+
+
+def whole_number(text: str, what: str, *, optional: bool = False) -> int | None:
+    cleaned = text.strip()
+    if not cleaned and optional:
+        return None
+    if not cleaned.lstrip("-").isdigit():
+        raise InvalidInput(f"{what} is a whole number.")
+    return int(cleaned)

@@ -17,7 +17,7 @@ from valuegate.auth.models import Person, WebSession
 from valuegate.auth.policy import Actor, actor_for, can
 from valuegate.auth.service import web_session_for
 from valuegate.dependencies.service import impacts_to_acknowledge
-from valuegate.deps import SessionDep
+from valuegate.deps import SessionDep, usage_identity
 from valuegate.errors import DomainError, PermissionDenied
 from valuegate.finance import rules as fin
 from valuegate.gates.service import inbox, stage_labels
@@ -59,6 +59,7 @@ def get_page(request: Request, session: SessionDep) -> Page:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         raise SignInRequired(target)
     web, person = found
+    request.state.usage_actor = usage_identity(person)
     return Page(actor_for(person), person, web, session)
 
 
