@@ -182,14 +182,18 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
     ):
         app.include_router(router, prefix="/api")
 
+    from valuegate.adoption.web import router as adoption_pages
     from valuegate.audit.web import router as audit_pages
     from valuegate.auth.admin_web import router as people_admin
     from valuegate.auth.web import router as auth_pages
+    from valuegate.change.network_web import router as network_pages
+    from valuegate.change.plan_web import router as plan_pages
     from valuegate.change.web import router as change_pages
     from valuegate.comms.web import router as comms_pages
     from valuegate.decisions.web import router as meeting_pages
     from valuegate.dependencies.service_web import router as service_admin
     from valuegate.dependencies.web import router as dependency_pages
+    from valuegate.feedback.web import router as feedback_pages
     from valuegate.finance.web import router as grid_pages
     from valuegate.gates.config_web import router as gate_admin
     from valuegate.gates.web import router as inbox_pages
@@ -211,6 +215,10 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
         meeting_pages,
         change_pages,
         comms_pages,
+        feedback_pages,
+        adoption_pages,
+        network_pages,
+        plan_pages,
         audit_pages,
         people_admin,
         org_admin,

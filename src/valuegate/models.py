@@ -1,6 +1,14 @@
 """Import every table so that the metadata is complete (for Alembic and the test set-up)."""
 
-from valuegate.adoption.models import AudienceMember, MetricReading, SuccessMetric, UsageActor, UsageDay, UsageEvent
+from valuegate.adoption.models import (
+    AudienceMember,
+    MetricPoint,
+    MetricReading,
+    SuccessMetric,
+    UsageActor,
+    UsageDay,
+    UsageEvent,
+)
 from valuegate.audit.models import AuditEvent
 from valuegate.auth.models import ApiToken, Delegation, NodeGrant, Person, WebSession
 from valuegate.change.models import (
@@ -59,6 +67,7 @@ __all__ = [
     "MeasureTotal",
     "Meeting",
     "MeetingAttendee",
+    "MetricPoint",
     "MetricReading",
     "Milestone",
     "Node",

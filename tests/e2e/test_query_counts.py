@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
@@ -13,10 +14,19 @@ from sqlalchemy import event
 from tests.conftest import TODAY
 from tests.factory import PASSWORD, World, build_world
 from tests.webclient import Browser
+from valuegate.adoption import ingest
+from valuegate.adoption import service as adoption
 from valuegate.app import create_app
+from valuegate.auth import service as people
+from valuegate.auth.models import Person
+from valuegate.auth.policy import SYSTEM, actor_for
+from valuegate.change import champions, retirement
+from valuegate.change import service as change
+from valuegate.comms import service as comms
 from valuegate.config import load_settings
 from valuegate.db import Database
 from valuegate.dependencies import service as deps
+from valuegate.feedback import service as feedback
 from valuegate.gates import service as gates
 from valuegate.milestones import service as milestones
 
@@ -46,6 +56,13 @@ PAGES = [
     "/audit",
     "/dependencies?node_id={portfolio}",
     "/portfolio/{project}/change",
+    "/portfolio/{project}/change/communication",
+    "/portfolio/{project}/change/feedback",
+    "/portfolio/{project}/change/adoption",
+    "/portfolio/{project}/change/network",
+    "/portfolio/{project}/change/plan",
+    "/portfolio/{project}/feedback",
+    "/portfolio/{project}/feedback/anonymous",
 ]
 
 
@@ -63,10 +80,89 @@ def counting(db: Database) -> Iterator[list[str]]:
         event.remove(db.engine, "before_cursor_execute", count)
 
 
+_serial = itertools.count(1)
+
+
+def _grow_change(w: World, i: int) -> None:
+    """One more of everything in the project's change workstream."""
+    project = w.ids["project"]
+    person = people.create_person(w.s, actor=SYSTEM, name=f"Person {i}").id
+    group = change.add_group(w.s, actor=w["pmo"], node_id=project, name=f"Team {i}", size=20 + i).id
+    change.add_stakeholder(
+        w.s,
+        actor=w["pmo"],
+        node_id=project,
+        person_id=person,
+        power=3,
+        interest=4,
+        influence=3,
+        legitimacy=3,
+        urgency=2,
+        current_engagement="neutral",
+        desired_engagement="supportive",
+        relationship_owner_id=person,
+    )
+    change.raise_resistance(w.s, actor=w["pmo"], node_id=project, objection=f"Objection {i}", owner_id=person)
+    comms.plan_message(
+        w.s,
+        actor=w["pmo"],
+        node_id=project,
+        audience_group_id=group,
+        key_message=f"Message {i}",
+        message_type="personal_impact",
+        channel="email",
+        messenger_role="people_manager",
+        messenger_id=person,
+        planned_on=TODAY - timedelta(days=7),
+        recurrence="weekly",
+    )
+    champions.name_champion(w.s, actor=w["pmo"], node_id=project, person_id=person, group_id=group, time_percent=10)
+    retirement.register(
+        w.s,
+        actor=w["pmo"],
+        node_id=project,
+        name=f"Legacy {i}",
+        kind="report",
+        replacement="Cockpit",
+        retire_by=TODAY,
+        owner_id=person,
+    )
+    item = feedback.raise_feedback(w.s, actor=w["viewer"], node_id=project, text=f"Feedback {i}", group_id=group)
+    feedback.respond(
+        w.s,
+        actor=w["pmo"],
+        channel="open",
+        item_id=str(item.id),
+        version=item.version,
+        you_said=f"Said {i}",
+        we_did=f"Did {i}",
+        close=True,
+    )
+    feedback.check_in(
+        w.s,
+        actor=actor_for(w.s.get(Person, person)),
+        node_id=project,
+        scores={"desire": 3},
+        blocker=f"Blocker {i}",
+        group_id=group,
+    )
+    for _ in range(5):
+        feedback.submit_anonymous(w.s, node_id=project, group_id=group, scores={"desire": 4}, comment=f"Anon {i}")
+    ingest.record_events(
+        w.s,
+        actor=w["pmo"],
+        events=[{"actor": f"person{i}", "event": "open", "system": "erp", "occurred_at": f"{TODAY}T09:00:00Z"}],
+    )
+    adoption.define_metric(w.s, actor=w["pmo"], node_id=project, name=f"Metric {i}", kind="active_users", system="erp")
+    adoption.refresh_points(w.s, TODAY)
+
+
 def _grow(w: World, n: int, first: int) -> None:
-    """Add n measures, each with milestones, a dependency, a pending request and a service impact."""
+    """Add n measures, each with milestones, a dependency, a pending request and a service impact; and n more of
+    everything in the change workstream."""
     svc = w.ids["service"]
     for i in range(n):
+        _grow_change(w, next(_serial))
         mid = w.measure(f"Row {i}")
         milestones.add_milestone(
             w.s, actor=w["owner"], measure_id=first, name=f"M{i}", due_on=TODAY + timedelta(days=i)

@@ -282,3 +282,222 @@ def test_stakeholder_form_refuses_what_a_person_gets_wrong(web) -> None:  # type
     _refused(w, owner, url, {**ok, "current_engagement": "hostile"}, 422, "not valid")
     _refused(w, browser("sponsor"), url, ok, 403, "may not")
     _refused(w, owner, f"/portfolio/{w.ids['portfolio']}/stakeholders", ok, 422, "program or a project")
+
+
+def _change_setup(w: World) -> dict[str, int]:
+    from datetime import timedelta
+
+    from valuegate.change import service as change
+    from valuegate.comms import service as comms
+    from valuegate.feedback import service as feedback
+
+    project = w.ids["project"]
+    group = change.add_group(w.s, actor=w["pmo"], node_id=project, name="AP", size=30).id
+    item = comms.plan_message(
+        w.s,
+        actor=w["pmo"],
+        node_id=project,
+        audience_group_id=group,
+        key_message="Why",
+        message_type="business_reason",
+        channel="town_hall",
+        messenger_role="sponsor",
+        planned_on=TODAY - timedelta(days=7),
+        recurrence="weekly",
+    )
+    fb = feedback.raise_feedback(w.s, actor=w["viewer"], node_id=project, text="Slow form")
+    w.s.commit()
+    return {"group": group, "item": item.id, "feedback": fb.id, "feedback_version": fb.version}
+
+
+def test_communication_forms_refuse_what_a_person_gets_wrong(web) -> None:  # type: ignore[no-untyped-def]
+    w, browser = web
+    ids = _change_setup(w)
+    url = f"/portfolio/{w.ids['project']}/change/communication"
+    ok = {
+        "audience_group_id": str(ids["group"]),
+        "key_message": "What changes for you",
+        "message_type": "personal_impact",
+        "channel": "team_meeting",
+        "messenger_role": "people_manager",
+        "planned_on": str(TODAY),
+        "recurrence": "fortnightly",
+        "repetition_target": "5",
+    }
+    owner = browser("owner")
+    page = _refused(w, owner, url, {**ok, "recurrence": "every other tuesday"}, 422, "is not a recurrence rule")
+    assert "What changes for you" in page, "what was typed is shown again"
+    _refused(w, owner, url, {**ok, "recurrence": "FREQ=HOURLY"}, 422, "at most daily")
+    _refused(w, owner, url, {**ok, "audience_group_id": ""}, 422, "Choose the audience")
+    _refused(w, owner, url, {**ok, "planned_on": "next week"}, 422, "a date such as")
+    _refused(w, owner, url, {**ok, "repetition_target": "many"}, 422, "whole number")
+    _refused(w, owner, url, {**ok, "repetition_target": "9"}, 422, "5 to 7 times")
+    _refused(w, owner, url, {**ok, "message_type": "gossip"}, 422, "not valid")
+    _refused(w, browser("viewer"), url, ok, 403, "may not")
+    sent = f"{url}/{ids['item']}/sent"
+    _refused(w, owner, sent, {"occurrence_on": str(TODAY.replace(day=14))}, 422, "not one of this communication")
+    _refused(w, owner, sent, {"occurrence_on": "yesterday"}, 422, "a date such as")
+    r = owner.post(url, ok)
+    assert r.status_code == 303
+
+
+def test_feedback_forms_refuse_what_a_person_gets_wrong(web) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import func, select
+
+    from valuegate.feedback.models import AnonymousResponse
+
+    w, browser = web
+    ids = _change_setup(w)
+    project = w.ids["project"]
+    viewer = browser("viewer")
+    url = f"/portfolio/{project}/feedback"
+    _refused(w, viewer, url, {"kind": "check_in", "desire": "7"}, 422, "from 1 to 5")
+    _refused(w, viewer, url, {"kind": "check_in", "desire": "lots"}, 422, "with a number from 1 to 5")
+    _refused(w, viewer, url, {"kind": "check_in"}, 422, "at least one of the pulse questions")
+    _refused(w, viewer, url, {"kind": "feedback", "text": "  "}, 422, "Write the feedback")
+    _refused(w, viewer, url, {"kind": "feedback", "text": "x", "group_id": "987654"}, 404, "no audience group")
+
+    def anonymous() -> int:
+        w.s.commit()
+        n = int(w.s.scalar(select(func.count()).select_from(AnonymousResponse)) or 0)
+        w.s.commit()
+        return n
+
+    before = anonymous()
+    anon = f"/portfolio/{project}/feedback/anonymous"
+    _refused(w, viewer, anon, {"desire": "0", "comment": "hi"}, 422, "from 1 to 5")
+    _refused(w, viewer, anon, {"comment": " "}, 422, "an empty response is not stored")
+    _refused(w, viewer, anon, {"comment": "x" * 4001}, 422, "at most 4000 characters")
+    assert anonymous() == before
+    r = viewer.post(anon, {"desire": "4", "comment": "Better than before", "group_id": str(ids["group"])})
+    assert r.status_code == 303 and anonymous() == before + 1
+
+    respond = f"/portfolio/{project}/change/feedback/open/{ids['feedback']}"
+    pmo = browser("pmo")
+    data = {"version": str(ids["feedback_version"]), "you_said": "Slow form", "action": "close"}
+    _refused(w, pmo, respond, data, 422, "both are published")
+    _refused(w, pmo, f"/portfolio/{project}/change/feedback/secret/1", {"action": "save"}, 422, "open or anonymous")
+    _refused(w, viewer, respond, {**data, "we_did": "Faster"}, 403, "may not")
+
+
+def test_adoption_and_network_forms_refuse_what_a_person_gets_wrong(web) -> None:  # type: ignore[no-untyped-def]
+    w, browser = web
+    ids = _change_setup(w)
+    project = w.ids["project"]
+    owner = browser("owner")
+    url = f"/portfolio/{project}/change/adoption"
+    ok = {
+        "name": "Active",
+        "kind": "active_users",
+        "system": "erp",
+        "target": "60 %",
+        "window_days": "30",
+        "min_active_days": "3",
+        "collection_method": "event_stream",
+    }
+    _refused(w, owner, url, {**ok, "target": "most"}, 422, "not a number")
+    _refused(w, owner, url, {**ok, "target": "1.5"}, 422, "a share between 0 and 1")
+    _refused(w, owner, url, {**ok, "window_days": "0"}, 422, "1 to 365 days")
+    _refused(w, owner, url, {**ok, "kind": "breadth"}, 422, "list the key events")
+    _refused(w, owner, url, {**ok, "system": ""}, 422, "which system")
+    _refused(w, browser("viewer"), url, ok, 403, "may not")
+    assert owner.post(url, ok).status_code == 303
+
+    net = f"/portfolio/{project}/change/network"
+    champion = {
+        "what": "champion",
+        "person_id": str(w.ids["viewer"]),
+        "group_id": str(ids["group"]),
+        "time_percent": "10",
+    }
+    _refused(w, owner, net, {**champion, "person_id": ""}, 422, "Choose the champion")
+    _refused(w, owner, net, {**champion, "time_percent": "150"}, 422, "0 to 100 percent")
+    _refused(w, owner, net, {**champion, "time_percent": "a lot"}, 422, "whole number")
+    legacy = {
+        "what": "legacy",
+        "name": "Status mail",
+        "kind": "email_routine",
+        "replacement": "Cockpit",
+        "retire_by": "soon",
+    }
+    _refused(w, owner, net, legacy, 422, "a date such as")
+    _refused(w, owner, net, {**legacy, "retire_by": str(TODAY), "replacement": ""}, 422, "not valid")
+    _refused(w, owner, net, {"what": "legacy_status", "item_id": "987654", "status": "retired"}, 404, "no legacy item")
+    _refused(w, owner, net, {"what": "nonsense"}, 422, "Unknown action")
+
+
+def test_workstream_forms_refuse_what_a_person_gets_wrong(web) -> None:  # type: ignore[no-untyped-def]
+    from valuegate.change import service as change
+
+    w, browser = web
+    ids = _change_setup(w)
+    project = w.ids["project"]
+    sh = change.add_stakeholder(
+        w.s,
+        actor=w["pmo"],
+        node_id=project,
+        person_id=w.ids["viewer"],
+        power=4,
+        interest=4,
+        influence=3,
+        legitimacy=3,
+        urgency=2,
+        current_engagement="neutral",
+        desired_engagement="supportive",
+    )
+    item = change.raise_resistance(w.s, actor=w["pmo"], node_id=project, objection="Too much work")
+    w.s.commit()
+    owner = browser("owner")
+    url = f"/portfolio/{project}/change"
+    _refused(w, owner, url, {"what": "group", "name": "Sales", "size": "many"}, 422, "whole number")
+    _refused(w, owner, url, {"what": "group", "name": "AP", "size": "5"}, 409, "already has an audience group")
+    adkar = {
+        "what": "adkar",
+        "subject": f"stakeholder:{sh.id}",
+        "awareness": "4",
+        "desire": "2",
+        "knowledge": "3",
+        "ability": "3",
+        "reinforcement": "2",
+    }
+    _refused(w, owner, url, {**adkar, "desire": "6"}, 422, "ADKAR scores run from 1 to 5")
+    _refused(w, owner, url, {**adkar, "desire": "low"}, 422, "rated from 1 to 5")
+    _refused(w, owner, url, {**adkar, "subject": ""}, 422, "Choose whom")
+    _refused(w, owner, url, {**adkar, "subject": "group:987654"}, 404, "no such audience group")
+    assess = {"what": "assess", "stakeholder_id": str(sh.id), "version": str(sh.version)}
+    _refused(w, owner, url, {**assess, "current_engagement": "hostile"}, 422, "not valid")
+    _refused(
+        w, owner, url, {**assess, "version": "99", "current_engagement": "leading"}, 409, "changed by someone else"
+    )
+    _refused(w, owner, url, {"what": "resistance", "objection": " "}, 422, "Write down the objection")
+    _refused(
+        w,
+        owner,
+        url,
+        {"what": "resistance", "objection": "x", "channel": "anonymous", "raised_by_id": str(w.ids["viewer"])},
+        422,
+        "never names who raised it",
+    )
+    work = {"what": "work", "item_id": str(item.id), "version": str(item.version)}
+    _refused(w, owner, url, {**work, "tactic": "training"}, 422, "reason")
+    _refused(
+        w,
+        owner,
+        url,
+        {**work, "underlying_reason": "lack_of_time", "adkar_element": "desire", "tactic": "training"},
+        422,
+        "not on desire",
+    )
+    _refused(w, browser("viewer"), url, {"what": "group", "name": "HR", "size": "5"}, 403, "may not")
+    r = owner.post(
+        url,
+        {
+            **work,
+            "underlying_reason": "lack_of_time",
+            "adkar_element": "ability",
+            "tactic": "coaching",
+            "status": "mitigating",
+        },
+    )
+    assert r.status_code == 303, r.text[:500]
+    assert ids["group"]

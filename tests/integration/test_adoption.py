@@ -242,3 +242,28 @@ def test_valuegate_records_its_own_use_but_never_the_anonymous_channel(w: World,
         "no failed call, no feedback"
     )
     assert rows[0][2] == rules.pseudonym(settings_of(w.s).pseudonym_secret, "viewer")
+
+
+def test_metric_values_are_kept_and_dropped_when_late_events_arrive(w: World) -> None:
+    from valuegate.adoption.models import MetricPoint
+
+    ingest.add_members(w.s, actor=w["pmo"], group_id=w.ids["ap"], identifiers=["a", "b"], since=date(2026, 6, 1))
+    ingest.record_events(w.s, actor=w["pmo"], events=[_event("a", "2026-06-10T09:00:00Z")])
+    metric = adoption.define_metric(
+        w.s,
+        actor=w["pmo"],
+        node_id=w.ids["project"],
+        name="Active",
+        kind="active_users",
+        system="erp",
+        audience_group_id=w.ids["ap"],
+    )
+    assert adoption.refresh_points(w.s, TODAY) == 1
+    w.s.commit()
+    assert _count(w, MetricPoint) == 5
+    assert adoption.dashboard(w.s, actor=w["viewer"], node_id=w.ids["project"])["metrics"][0]["value"] == 0.5
+    # b turns out to have used the system on 12 June: the kept values from that day on are dropped and recomputed.
+    ingest.record_events(w.s, actor=w["pmo"], events=[_event("b", "2026-06-12T09:00:00Z")])
+    kept = sorted(w.s.scalars(select(MetricPoint.on_date).where(MetricPoint.metric_id == metric.id)).all())
+    assert kept == [date(2026, 5, 18), date(2026, 5, 25), date(2026, 6, 1), date(2026, 6, 8)]
+    assert adoption.dashboard(w.s, actor=w["viewer"], node_id=w.ids["project"])["metrics"][0]["value"] == 1.0

@@ -16,8 +16,12 @@ def test_the_benchmark_runs_end_to_end(db, settings) -> None:  # type: ignore[no
         "portfolio pipeline roll-up",
         "gate move (approval that moves the stage)",
         "page: portfolio cockpit",
+        "metric stickiness, 5 weekly points, cold",
+        "daily pass: keep every metric's points",
+        "page: adoption dashboard (values kept)",
     ):
         assert expected in names
+    assert any(n.startswith("usage import: 20,000 events") for n in names)
     assert all(f.runs and all(r > 0 for r in f.runs) for f in result.figures)
     text = format_result(result)
     assert "median ms" in text and "tiny" in text

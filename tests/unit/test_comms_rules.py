@@ -81,3 +81,12 @@ def test_the_planned_date_must_be_the_cadences_first_date() -> None:
     assert rules.start_problem(date(2026, 6, 1), None) is None
     problem = rules.start_problem(date(2026, 6, 1), "FREQ=MONTHLY;BYMONTHDAY=-1")
     assert problem is not None and "2026-06-30" in problem
+
+
+def test_cadences_in_words() -> None:
+    assert rules.describe(None) == "once"
+    assert rules.describe("FREQ=WEEKLY") == "weekly"
+    assert rules.describe("FREQ=WEEKLY;INTERVAL=2;COUNT=6") == "every 2 weeks, 6 times"
+    assert rules.describe("FREQ=WEEKLY;BYDAY=MO,TH") == "every week on Monday, Thursday"
+    assert rules.describe("FREQ=MONTHLY;UNTIL=20261231") == "every month, until 2026-12-31"
+    assert rules.describe("FREQ=MONTHLY;BYMONTHDAY=-1") == "FREQ=MONTHLY;BYMONTHDAY=-1"

@@ -12,11 +12,11 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from valuegate.adoption.models import AudienceMember, UsageActor, UsageDay, UsageEvent
+from valuegate.adoption.models import AudienceMember, MetricPoint, UsageActor, UsageDay, UsageEvent
 from valuegate.adoption.rules import pseudonym
 from valuegate.audit import service as audit
 from valuegate.auth.policy import Actor, require
@@ -52,7 +52,9 @@ def parse_time(raw: Any) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def _check(rows: Iterable[Mapping[str, Any]], now: datetime, default_system: str | None) -> list[dict[str, Any]]:
+def check_rows(
+    rows: Iterable[Mapping[str, Any]], now: datetime, default_system: str | None = None
+) -> list[dict[str, Any]]:
     """Every row checked; returns them cleaned, or raises with the problems of the first rows that have them."""
     errors: list[dict[str, Any]] = []
     clean = []
@@ -100,8 +102,9 @@ def store(session: Session, rows: list[dict[str, Any]], source: str) -> int:
     days: dict[tuple[str, date, str, str], int] = defaultdict(int)
     seen: dict[tuple[str, str], tuple[date, date]] = {}
     raw = []
+    keys: dict[str, str] = {}  # one keyed hash per identifier, not per event
     for r in rows:
-        key = pseudonym(settings.pseudonym_secret, r["actor"])
+        key = keys.get(r["actor"]) or keys.setdefault(r["actor"], pseudonym(settings.pseudonym_secret, r["actor"]))
         day = r["occurred_at"].astimezone(zone).date()
         raw.append(
             {
@@ -117,6 +120,7 @@ def store(session: Session, rows: list[dict[str, Any]], source: str) -> int:
         seen[(r["system"], key)] = (min(first, day), max(last, day))
     for i in range(0, len(raw), _BATCH):
         session.execute(insert(UsageEvent), raw[i : i + _BATCH])
+    _forget_points(session, days)
     day_rows = [{"system": s, "day": d, "actor_key": a, "event": e, "count": c} for (s, d, a, e), c in days.items()]
     for i in range(0, len(day_rows), _BATCH // 4):
         _upsert(
@@ -143,6 +147,15 @@ def store(session: Session, rows: list[dict[str, Any]], source: str) -> int:
     return len(raw)
 
 
+def _forget_points(session: Session, days: Mapping[tuple[str, date, str, str], int]) -> None:
+    """Kept metric values on or after the earliest day that just received events are no longer right."""
+    earliest: dict[str, date] = {}
+    for system, day, _actor, _event in days:
+        earliest[system] = min(day, earliest.get(system, day))
+    for system, day in earliest.items():
+        session.execute(delete(MetricPoint).where(MetricPoint.system == system, MetricPoint.on_date >= day))
+
+
 def _now(session: Session) -> datetime:
     return datetime.combine(today_of(session), datetime.now(UTC).timetz())
 
@@ -156,7 +169,7 @@ def record_events(
         raise InvalidInput("Send at least one usage event.")
     if len(events) > MAX_EVENTS_PER_CALL:
         raise TooLarge(f"Send at most {MAX_EVENTS_PER_CALL:,} events per call ({len(events):,} sent); split them.")
-    stored = store(session, _check(events, _now(session), system), "api")
+    stored = store(session, check_rows(events, _now(session), system), "api")
     session.commit()
     return {"stored": stored}
 
@@ -198,7 +211,7 @@ def import_csv(session: Session, *, actor: Actor, data: bytes, system: str | Non
     if not rows:
         raise InvalidInput("The file has a header but no events.")
     try:
-        clean = _check(rows, _now(session), system)
+        clean = check_rows(rows, _now(session), system)
     except InvalidInput as exc:
         for e in exc.errors or []:
             if e["at"].startswith("row "):

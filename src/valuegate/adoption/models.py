@@ -107,3 +107,17 @@ class MetricReading(Base):
     value: Mapped[float] = mapped_column(Float)
     note: Mapped[str | None] = mapped_column(Text)
     recorded_by: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+
+
+class MetricPoint(Base):
+    """A computed value of a success metric on a date, kept so the dashboard does not recompute history; dropped
+    when usage events arrive for that system on or before the date."""
+
+    __tablename__ = "metric_point"
+
+    metric_id: Mapped[int] = mapped_column(ForeignKey("success_metric.id"), primary_key=True)
+    on_date: Mapped[date] = mapped_column(Date, primary_key=True)
+    system: Mapped[str] = mapped_column(String(100), index=True)
+    value: Mapped[float | None] = mapped_column(Float)
+    detail: Mapped[str] = mapped_column(Text)  # JSON
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -3,15 +3,23 @@ compute each metric's current value, target, trend and the hint a low score call
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from valuegate.adoption import rules
-from valuegate.adoption.models import AudienceMember, MetricReading, SuccessMetric, UsageActor, UsageDay
+from valuegate.adoption.models import (
+    AudienceMember,
+    MetricPoint,
+    MetricReading,
+    SuccessMetric,
+    UsageActor,
+    UsageDay,
+)
 from valuegate.adoption.rules import Activity
 from valuegate.audit import service as audit
 from valuegate.auth.models import Person
@@ -19,6 +27,7 @@ from valuegate.auth.policy import Actor
 from valuegate.change.models import AudienceGroup
 from valuegate.change.service import workstream_node
 from valuegate.context import today_of
+from valuegate.db import WRITE
 from valuegate.errors import InvalidInput, NotFound, check_editable, check_version
 from valuegate.portfolio.models import Node
 
@@ -190,30 +199,58 @@ def _audience(session: Session, group_id: int | None) -> dict[str, date] | None:
     return access
 
 
-def _activity(session: Session, system: str, start: date, end: date, eligible: set[str] | None) -> list[Activity]:
-    q = select(UsageDay.actor_key, UsageDay.day, UsageDay.event, UsageDay.count).where(
-        UsageDay.system == system, UsageDay.day >= start, UsageDay.day <= end
-    )
-    rows = session.execute(q)
-    if eligible is None:
-        return [Activity(a, d, e, c) for a, d, e, c in rows]
-    return [Activity(a, d, e, c) for a, d, e, c in rows if a in eligible]
+PER_DAY_KINDS = ("active_users", "frequency", "stickiness", "lifecycle", "legacy_ratio")
+
+
+def _activity(
+    session: Session,
+    system: str,
+    start: date,
+    end: date,
+    eligible: set[str] | None,
+    events: set[str] | None,
+    *,
+    per_day: bool,
+) -> list[Activity]:
+    """Activity rows read for one metric: only its events, and summed per actor and day when the metric does not
+    look at which event it was (so the database does the reducing, not Python)."""
+    where = [UsageDay.system == system, UsageDay.day >= start, UsageDay.day <= end]
+    if events:
+        where.append(UsageDay.event.in_(sorted(events)))
+    if per_day:
+        q = (
+            select(UsageDay.actor_key, UsageDay.day, func.sum(UsageDay.count))
+            .where(*where)
+            .group_by(UsageDay.actor_key, UsageDay.day)
+        )
+        rows = session.execute(q)
+        return [Activity(a, d, "*", int(c)) for a, d, c in rows if eligible is None or a in eligible]
+    q2 = select(UsageDay.actor_key, UsageDay.day, UsageDay.event, UsageDay.count).where(*where)
+    return [Activity(a, d, e, c) for a, d, e, c in session.execute(q2) if eligible is None or a in eligible]
+
+
+def _events_read(metric: SuccessMetric) -> set[str] | None:
+    if metric.kind == "task_completion":
+        return {metric.start_event or "", metric.end_event or ""}
+    if metric.kind in ("frequency", "stickiness", "lifecycle", "legacy_ratio"):
+        return None
+    return set(metric.events.split(",")) if metric.events else None
 
 
 def _compute(
-    session: Session,
     metric: SuccessMetric,
     as_of: date,
     rows: list[Activity],
     access: dict[str, date] | None,
     first_seen: dict[str, date],
+    legacy: list[Activity],
 ) -> dict[str, Any]:
     eligible = set(access) if access is not None else None
     days = metric.window_days
     events = set(metric.events.split(",")) if metric.events else set()
     kind = metric.kind
     if kind == "active_users":
-        return rules.active_users(rows, eligible, as_of, days, events or None)
+        return rules.active_users(rows, eligible, as_of, days)
     if kind == "feature_adoption":
         return rules.feature_adoption(rows, eligible, as_of, days, events)
     if kind == "breadth":
@@ -229,14 +266,12 @@ def _compute(
     if kind == "ttfv":
         first: dict[str, date] = {}
         for r in rows:
-            if r.event in events and r.day <= as_of and (r.actor not in first or r.day < first[r.actor]):
+            if r.day <= as_of and (r.actor not in first or r.day < first[r.actor]):
                 first[r.actor] = r.day
         return rules.time_to_first_value(first, access or {}, as_of)
     if kind == "lifecycle":
         return rules.lifecycle(rows, eligible, first_seen, as_of, LIFECYCLE_WEEKS)
     if kind == "legacy_ratio":
-        start = as_of - timedelta(days=days - 1)
-        legacy = _activity(session, metric.legacy_system or "", start, as_of, eligible)
         return rules.legacy_ratio(rows, legacy, eligible, as_of, days)
     raise InvalidInput(f"Unknown metric kind {kind!r}.")
 
@@ -247,36 +282,99 @@ def _first_seen(session: Session, system: str) -> dict[str, date]:
     return {key: day for key, day in session.execute(q)}
 
 
-def evaluate(session: Session, metric: SuccessMetric, as_of: date) -> dict[str, Any]:
+def _computed_points(
+    session: Session, metric: SuccessMetric, days: list[date]
+) -> dict[date, tuple[float | None, dict[str, Any]]]:
+    """Compute a metric on several dates from one read of its activity."""
+    access = _audience(session, metric.audience_group_id)
+    eligible = set(access) if access is not None else None
+    first_day = min(days)
+    earliest = first_day - timedelta(days=max(metric.window_days, 7 * (LIFECYCLE_WEEKS + 1)) + 30)
+    if metric.kind == "ttfv":
+        earliest = min(access.values(), default=earliest) if access else date(1970, 1, 1)
+    end = max(days)
+    rows = _activity(
+        session,
+        metric.system or "",
+        earliest,
+        end,
+        eligible,
+        _events_read(metric),
+        per_day=metric.kind in PER_DAY_KINDS,
+    )
+    first_seen = _first_seen(session, metric.system or "") if metric.kind == "lifecycle" else {}
+    legacy = (
+        _activity(session, metric.legacy_system or "", earliest, end, eligible, None, per_day=True)
+        if metric.kind == "legacy_ratio"
+        else []
+    )
+    out: dict[date, tuple[float | None, dict[str, Any]]] = {}
+    for day in days:
+        result = _compute(
+            metric, day, [r for r in rows if r.day <= day], access, first_seen, [r for r in legacy if r.day <= day]
+        )
+        value = result.pop("value")
+        out[day] = (value, result)
+    return out
+
+
+def _trend_days(as_of: date) -> list[date]:
+    return [as_of - timedelta(days=7 * back) for back in range(TREND_WEEKS, -1, -1)]
+
+
+def _kept(session: Session, metric_ids: list[int], days: list[date]) -> dict[int, dict[date, MetricPoint]]:
+    """Kept values of several metrics on the given dates, in one read."""
+    kept: dict[int, dict[date, MetricPoint]] = defaultdict(dict)
+    if metric_ids:
+        q = select(MetricPoint).where(MetricPoint.metric_id.in_(metric_ids), MetricPoint.on_date.in_(days))
+        for p in session.scalars(q):
+            kept[p.metric_id][p.on_date] = p
+    return kept
+
+
+def _points(
+    session: Session, metric: SuccessMetric, as_of: date, kept: dict[date, MetricPoint] | None = None
+) -> tuple[list[tuple[date, float | None]], dict[str, Any]]:
+    """The metric at the end of each of the last weeks and on ``as_of``: kept values where there are, the rest
+    computed from one read (and kept, in a write session: the worker's daily pass keeps them for the pages)."""
+    days = _trend_days(as_of)
+    if kept is None:
+        kept = _kept(session, [metric.id], days)[metric.id]
+    missing = [d for d in days if d not in kept]
+    fresh = _computed_points(session, metric, missing) if missing else {}
+    for day, (value, detail) in fresh.items() if session.info.get(WRITE) else ():
+        session.add(
+            MetricPoint(
+                metric_id=metric.id,
+                on_date=day,
+                system=metric.system or "",
+                value=value,
+                detail=json.dumps(detail, default=str),
+            )
+        )
+    values = {d: (p.value, json.loads(p.detail)) for d, p in kept.items()} | fresh
+    return [(d, values[d][0]) for d in days], values[as_of][1]
+
+
+def evaluate(
+    session: Session,
+    metric: SuccessMetric,
+    as_of: date,
+    *,
+    kept: dict[date, MetricPoint] | None = None,
+    readings: list[tuple[date, float]] | None = None,
+) -> dict[str, Any]:
     """The metric now and at the end of each of the previous weeks, with target, status and hint."""
     spec = rules.KINDS[metric.kind]
     points: list[tuple[date, float | None]] = []
     detail: dict[str, Any] = {}
     if metric.kind in rules.EVENT_FREE:
-        readings = list(
-            session.execute(
-                select(MetricReading.measured_on, MetricReading.value)
-                .where(MetricReading.metric_id == metric.id, MetricReading.measured_on <= as_of)
-                .order_by(MetricReading.measured_on)
-            ).all()
-        )
+        if readings is None:
+            readings = _readings(session, [metric.id], as_of)[metric.id]
         points = [(d, v) for d, v in readings[-(TREND_WEEKS + 1) :]]
         detail = {"readings": len(readings)}
     else:
-        access = _audience(session, metric.audience_group_id)
-        eligible = set(access) if access is not None else None
-        earliest = as_of - timedelta(days=7 * TREND_WEEKS + max(metric.window_days, 7 * (LIFECYCLE_WEEKS + 1)) + 30)
-        if metric.kind == "ttfv":
-            earliest = min(access.values(), default=earliest) if access else earliest
-        rows = _activity(session, metric.system or "", earliest, as_of, eligible)
-        first_seen = _first_seen(session, metric.system or "") if metric.kind == "lifecycle" else {}
-        for back in range(TREND_WEEKS, -1, -1):
-            day = as_of - timedelta(days=7 * back)
-            result = _compute(session, metric, day, [r for r in rows if r.day <= day], access, first_seen)
-            value = result.pop("value")
-            points.append((day, value))
-            if back == 0:
-                detail = result
+        points, detail = _points(session, metric, as_of, kept)
     value = points[-1][1] if points else None
     met = rules.meets(value, metric.target, metric.comparator)
     return {
@@ -305,12 +403,38 @@ def evaluate(session: Session, metric: SuccessMetric, as_of: date) -> dict[str, 
     }
 
 
+def _readings(session: Session, metric_ids: list[int], as_of: date) -> dict[int, list[tuple[date, float]]]:
+    found: dict[int, list[tuple[date, float]]] = defaultdict(list)
+    if metric_ids:
+        q = (
+            select(MetricReading.metric_id, MetricReading.measured_on, MetricReading.value)
+            .where(MetricReading.metric_id.in_(metric_ids), MetricReading.measured_on <= as_of)
+            .order_by(MetricReading.measured_on, MetricReading.id)
+        )
+        for metric_id, day, value in session.execute(q):
+            found[metric_id].append((day, value))
+    return found
+
+
+def refresh_points(session: Session, day: date) -> int:
+    """The daily pass: compute and keep every event-based metric's points up to ``day`` (what the pages read)."""
+    metrics = list(session.scalars(select(SuccessMetric).where(SuccessMetric.kind.not_in(rules.EVENT_FREE))))
+    for metric in metrics:
+        _points(session, metric, day)
+    return len(metrics)
+
+
 def dashboard(session: Session, *, actor: Actor, node_id: int, as_of: date | None = None) -> dict[str, Any]:
     """Every success metric of a workstream, evaluated."""
     node = workstream_node(session, actor, node_id, "node.view")
     day = as_of or today_of(session)
-    metrics = session.scalars(select(SuccessMetric).where(SuccessMetric.node_id == node.id).order_by(SuccessMetric.id))
-    views = [evaluate(session, m, day) for m in metrics]
+    metrics = list(
+        session.scalars(select(SuccessMetric).where(SuccessMetric.node_id == node.id).order_by(SuccessMetric.id))
+    )
+    ids = [m.id for m in metrics]
+    kept = _kept(session, ids, _trend_days(day))
+    readings = _readings(session, ids, day)
+    views = [evaluate(session, m, day, kept=kept[m.id], readings=readings[m.id]) for m in metrics]
     return {
         "node_id": node.id,
         "as_of": day.isoformat(),

@@ -153,7 +153,7 @@ def _communication(matrix: dict[str, Any]) -> Section:
                     _label(i["message_type"]),
                     _label(i["channel"]),
                     i["messenger"] or _label(i["messenger_role"]),
-                    i["planned_on"] + (f", {i['recurrence']}" if i["recurrence"] else ""),
+                    i["planned_on"] + (f", {i['cadence']}" if i["recurrence"] else ""),
                     _label(i["desired_action"]),
                     str(i["sent_count"]) + (f" of {i['occurrences_total']}" if i["occurrences_total"] else ""),
                     i["state"],

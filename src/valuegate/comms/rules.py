@@ -152,3 +152,39 @@ def overdue(planned: Iterable[date], sent: Iterable[date], today: date) -> list[
     """Planned occurrences before today that have not been sent."""
     done = set(sent)
     return sorted(d for d in planned if d < today and d not in done)
+
+
+_UNITS = {"DAILY": "day", "WEEKLY": "week", "MONTHLY": "month", "YEARLY": "year"}
+_DAYS = {
+    "MO": "Monday",
+    "TU": "Tuesday",
+    "WE": "Wednesday",
+    "TH": "Thursday",
+    "FR": "Friday",
+    "SA": "Saturday",
+    "SU": "Sunday",
+}
+
+
+def describe(recurrence: str | None) -> str:
+    """A cadence in words: 'every 2 weeks on Monday, 6 times'; the rule itself when it is unusual."""
+    if recurrence is None:
+        return "once"
+    parts = _parts(recurrence)
+    unit = _UNITS.get(parts.get("FREQ", ""))
+    known = {"FREQ", "INTERVAL", "COUNT", "UNTIL", "BYDAY"}
+    if unit is None or set(parts) - known:
+        return recurrence
+    interval = int(parts.get("INTERVAL", "1"))
+    text = f"every {unit}" if interval == 1 else f"every {interval} {unit}s"
+    if interval == 1 and unit == "week" and "BYDAY" not in parts:
+        text = "weekly"
+    if "BYDAY" in parts:
+        days = [_DAYS.get(d, d) for d in parts["BYDAY"].split(",")]
+        text += " on " + ", ".join(days)
+    if "COUNT" in parts:
+        text += f", {parts['COUNT']} times"
+    if "UNTIL" in parts:
+        until = parts["UNTIL"][:8]
+        text += f", until {until[:4]}-{until[4:6]}-{until[6:8]}"
+    return text

@@ -229,6 +229,7 @@ def item_view(
         "author": names.get(item.author_id) if item.author_id else None,
         "planned_on": item.planned_on.isoformat(),
         "recurrence": item.recurrence,
+        "cadence": rules.describe(item.recurrence),
         "occurrences_total": total,
         "next_on": upcoming[0].isoformat() if upcoming and item.status != "cancelled" else None,
         "sent_count": len(sent),
@@ -275,13 +276,20 @@ def matrix(session: Session, *, actor: Actor, node_id: int) -> dict[str, Any]:
             if v["key_message"].casefold() == entry["key_message"].casefold() and v["audience"] == entry["audience"]
         )
     first_messages = []
-    for group_id, view in first.items():
+    reached: set[int] = set()
+    for group in sorted(groups.values(), key=lambda g: g.name):
+        # The earliest message to this audience or to one it belongs to is its first message.
+        candidates = [first[g] for g in _lineage(groups, group.id) if g in first]
+        if not candidates:
+            continue
+        view = min(candidates, key=lambda v: (v["planned_on"], v["id"]))
+        reached.add(group.id)
         gaps = rules.first_message_gaps(**{f"covers_{k}": v for k, v in view["covers"].items()})
         first_messages.append(
-            {"audience_group_id": group_id, "audience": view["audience"], "item_id": view["id"], "missing": gaps}
+            {"audience_group_id": group.id, "audience": group.name, "item_id": view["id"], "missing": gaps}
         )
     unreached = [
-        {"audience_group_id": g.id, "audience": g.name} for g in groups.values() if g.id not in first and g.size > 0
+        {"audience_group_id": g.id, "audience": g.name} for g in groups.values() if g.id not in reached and g.size > 0
     ]
     return {
         "node_id": node.id,
@@ -292,6 +300,16 @@ def matrix(session: Session, *, actor: Actor, node_id: int) -> dict[str, Any]:
         "first_messages": first_messages,
         "audiences_without_messages": sorted(unreached, key=lambda g: g["audience"]),
     }
+
+
+def _lineage(groups: dict[int, AudienceGroup], group_id: int) -> list[int]:
+    """A group and the groups it is nested in."""
+    chain: list[int] = []
+    current: int | None = group_id
+    while current is not None and current in groups and current not in chain:
+        chain.append(current)
+        current = groups[current].parent_id
+    return chain
 
 
 def calendar(session: Session, *, actor: Actor, node_id: int, start: date, end: date) -> list[dict[str, Any]]:

@@ -40,6 +40,11 @@ def _signed_in(actor: Actor) -> int:
     return actor.person_id
 
 
+def feedback_node(session: Session, node_id: int) -> Node:
+    """The program or project feedback is given on (anyone signed in may give it)."""
+    return _node(session, node_id)
+
+
 def _node(session: Session, node_id: int) -> Node:
     node = session.get(Node, node_id)
     if node is None or node.kind not in ("program", "project"):
@@ -396,28 +401,31 @@ def _visible_comments(session: Session, node: Node) -> tuple[list[tuple[Anonymou
     return visible, waiting
 
 
+def published(session: Session, *, node_id: int) -> list[dict[str, Any]]:
+    """The published "you said, we did" responses, newest first: for everyone who gives feedback here."""
+    node = _node(session, node_id)
+    rows = [
+        {"you_said": r.you_said, "we_did": r.we_did, "closed_on": r.closed_on.isoformat()}
+        for _day, r in _raised(session, node)
+        if r.closed_on is not None
+    ]
+    return sorted(rows, key=lambda p: str(p["closed_on"]), reverse=True)
+
+
 def you_said_we_did(session: Session, *, actor: Actor, node_id: int) -> dict[str, Any]:
     """Published responses, and how quickly feedback is acknowledged and closed. Anonymous feedback counts from
     the start of its window, the only time it has."""
     node = workstream_node(session, actor, node_id, "node.view")
     raised = _raised(session, node)
-    published = sorted(
-        (
-            {"you_said": r.you_said, "we_did": r.we_did, "closed_on": r.closed_on.isoformat()}
-            for _day, r in raised
-            if r.closed_on is not None
-        ),
-        key=lambda p: str(p["closed_on"]),
-        reverse=True,
-    )
+    done = published(session, node_id=node.id)
     return {
         "node_id": node.id,
         "raised": len(raised),
-        "closed_with_response": len(published),
-        "closure_ratio": round(len(published) / len(raised), 3) if raised else None,
+        "closed_with_response": len(done),
+        "closure_ratio": round(len(done) / len(raised), 3) if raised else None,
         "median_days_to_acknowledge": rules.median_days((d, r.acknowledged_on) for d, r in raised),
         "median_days_to_close": rules.median_days((d, r.closed_on) for d, r in raised),
-        "published": published,
+        "published": done,
     }
 
 

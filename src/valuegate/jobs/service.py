@@ -137,13 +137,16 @@ def refresh_statuses(session: Session, settings: Settings, today: date) -> int:
 
 @handles("status.refresh")
 def _status_refresh(session: Session, payload: dict[str, Any]) -> None:
-    """The daily pass: statuses that time alone has changed, and resistance items open too long go to sponsors."""
+    """The daily pass: statuses that time alone has changed, resistance items open too long go to sponsors, and the
+    success metrics' values are computed and kept for the adoption pages."""
+    from valuegate.adoption.service import refresh_points
     from valuegate.change.service import escalate_stale_resistance
     from valuegate.context import settings_of
 
     day = date.fromisoformat(payload["day"])
     refresh_statuses(session, settings_of(session), day)
     escalate_stale_resistance(session, day)
+    refresh_points(session, day)
 
 
 @handles("rollups.snapshot")

@@ -134,7 +134,34 @@ class Bench:
             )
         )
         figures.append(Figure("audit verify (whole log)", _timed(verify_runs, lambda i: self._verify()), 30_000))
+        figures += self._adoption(pmo.id)
         return BenchResult(report, figures)
+
+    def _adoption(self, pmo_id: int) -> list[Figure]:
+        """Usage events into an audience, then the success metrics over them."""
+        from valuegate.scale.usage_bench import UsageBench
+
+        if not self.scale.usage_events:
+            return []
+        bench = UsageBench(
+            self.db, self.settings, today=self.today, events=self.scale.usage_events, users=self.scale.usage_users
+        )
+        loaded = bench.load()
+        n = self.scale.usage_events
+        figures = [
+            Figure(f"usage import: {n:,} events ({loaded['events_per_second']:,.0f}/s)", [loaded["seconds"]]),
+        ]
+        for name, metric_id in bench.metric_ids():
+
+            def cold(_i: int, metric: int = metric_id) -> object:
+                return bench.cold(metric)
+
+            figures.append(Figure(f"metric {name}, 5 weekly points, cold", _timed(3, cold)))
+        figures.append(Figure("daily pass: keep every metric's points", _timed(1, lambda i: bench.daily_pass())))
+        figures += self._pages_of(
+            pmo_id, [("adoption dashboard (values kept)", f"/portfolio/{bench.node}/change/adoption")]
+        )
+        return figures
 
     def _snapshot(self, day: date) -> object:
         with self.db.session(write=True) as s:
@@ -143,28 +170,6 @@ class Bench:
 
     def _pages(self, pmo_id: int, portfolio: int, program: int, measure: int, month_end: date) -> list[Figure]:
         """Whole pages through the web stack (session, policy, queries, templates), as a signed-in PMO lead."""
-        from valuegate.app import create_app
-        from valuegate.auth.policy import SYSTEM
-        from valuegate.auth.service import set_password, start_web_session
-        from valuegate.scale.asgi import get
-        from valuegate.web.security import SESSION_COOKIE
-
-        with self.db.session(write=True) as s:
-            bind(s, self.settings, self.today)
-            set_password(s, actor=SYSTEM, person_id=pmo_id, login="bench-pmo", password=BENCH_PASSWORD)
-            _web, cookie = start_web_session(s, login="bench-pmo", password=BENCH_PASSWORD)
-        app = create_app(self.settings, db=self.db, today=self.today)
-        cookies = {SESSION_COOKIE: cookie}
-
-        def page(path: str) -> Callable[[int], object]:
-            def fetch(_i: int) -> object:
-                status, _body = get(app, path, cookies)
-                if status != 200:
-                    raise RuntimeError(f"GET {path} answered {status}")
-                return status
-
-            return fetch
-
         with self.db.session() as s:
             project = s.scalar(select(Node.id).where(Node.parent_id == program).order_by(Node.id))
         pages = [
@@ -186,7 +191,36 @@ class Bench:
             ("steering meetings", "/meetings"),
             ("audit trail", "/audit"),
             ("audit trail of a measure", f"/audit?measure_id={measure}"),
+            ("change workstream of a program", f"/portfolio/{program}/change"),
+            ("communication calendar of a program", f"/portfolio/{program}/change/communication"),
         ]
+        return self._pages_of(pmo_id, pages)
+
+    def _pages_of(self, pmo_id: int, pages: list[tuple[str, str]]) -> list[Figure]:
+        from valuegate.app import create_app
+        from valuegate.auth.policy import SYSTEM
+        from valuegate.auth.service import set_password, start_web_session
+        from valuegate.scale.asgi import get
+        from valuegate.web.security import SESSION_COOKIE
+
+        with self.db.session(write=True) as s:
+            bind(s, self.settings, self.today)
+            person = s.get(Person, pmo_id)
+            if person is not None and person.login != "bench-pmo":
+                set_password(s, actor=SYSTEM, person_id=pmo_id, login="bench-pmo", password=BENCH_PASSWORD)
+            _web, cookie = start_web_session(s, login="bench-pmo", password=BENCH_PASSWORD)
+        app = create_app(self.settings, db=self.db, today=self.today)
+        cookies = {SESSION_COOKIE: cookie}
+
+        def page(path: str) -> Callable[[int], object]:
+            def fetch(_i: int) -> object:
+                status, _body = get(app, path, cookies)
+                if status != 200:
+                    raise RuntimeError(f"GET {path} answered {status}")
+                return status
+
+            return fetch
+
         return [Figure(f"page: {label}", _timed(self.repeat, page(path)), 300) for label, path in pages]
 
     def _read(self, fn: Callable[..., object]) -> object:
