@@ -31,7 +31,6 @@ MAX_CSV_ROWS = 1_000_000
 MAX_ERRORS_SHOWN = 20
 CSV_COLUMNS = ("actor", "event", "occurred_at", "system")
 SOURCES = ("api", "csv", "self")
-_BATCH = 20_000
 
 
 def _problem(errors: list[dict[str, Any]], where: str, problem: str) -> None:
@@ -87,12 +86,16 @@ def check_rows(
 
 
 def _upsert(session: Session, table: Any, rows: list[dict[str, Any]], keys: list[str], update: dict[str, Any]) -> None:
+    """INSERT … ON CONFLICT DO UPDATE for many rows: one statement, compiled once, executed for every row."""
+    if not rows:
+        return
     dialect = session.get_bind().dialect.name
-    stmt = (postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)).values(rows)
-    excluded = stmt.excluded
-    session.execute(
-        stmt.on_conflict_do_update(index_elements=keys, set_={k: f(table, excluded) for k, f in update.items()})
+    core = table.__table__
+    stmt = postgresql.insert(core) if dialect == "postgresql" else sqlite.insert(core)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=keys, set_={k: f(core.c, stmt.excluded) for k, f in update.items()}
     )
+    session.connection().execute(stmt, rows)
 
 
 def store(session: Session, rows: list[dict[str, Any]], source: str) -> int:
@@ -118,32 +121,26 @@ def store(session: Session, rows: list[dict[str, Any]], source: str) -> int:
         days[(r["system"], day, key, r["event"])] += 1
         first, last = seen.get((r["system"], key), (day, day))
         seen[(r["system"], key)] = (min(first, day), max(last, day))
-    for i in range(0, len(raw), _BATCH):
-        session.execute(insert(UsageEvent), raw[i : i + _BATCH])
+    if raw:
+        session.connection().execute(insert(UsageEvent), raw)
     _forget_points(session, days)
     day_rows = [{"system": s, "day": d, "actor_key": a, "event": e, "count": c} for (s, d, a, e), c in days.items()]
-    for i in range(0, len(day_rows), _BATCH // 4):
-        _upsert(
-            session,
-            UsageDay,
-            day_rows[i : i + _BATCH // 4],
-            ["system", "day", "actor_key", "event"],
-            {"count": lambda t, x: t.count + x["count"]},
-        )
+    _upsert(
+        session, UsageDay, day_rows, ["system", "day", "actor_key", "event"], {"count": lambda t, x: t.count + x.count}
+    )
     pg = session.get_bind().dialect.name == "postgresql"
     least, greatest = (func.least, func.greatest) if pg else (func.min, func.max)
     actor_rows = [{"system": s, "actor_key": a, "first_day": f, "last_day": la} for (s, a), (f, la) in seen.items()]
-    for i in range(0, len(actor_rows), _BATCH // 4):
-        _upsert(
-            session,
-            UsageActor,
-            actor_rows[i : i + _BATCH // 4],
-            ["system", "actor_key"],
-            {
-                "first_day": lambda t, x: least(t.first_day, x["first_day"]),
-                "last_day": lambda t, x: greatest(t.last_day, x["last_day"]),
-            },
-        )
+    _upsert(
+        session,
+        UsageActor,
+        actor_rows,
+        ["system", "actor_key"],
+        {
+            "first_day": lambda t, x: least(t.first_day, x.first_day),
+            "last_day": lambda t, x: greatest(t.last_day, x.last_day),
+        },
+    )
     return len(raw)
 
 
