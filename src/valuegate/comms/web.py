@@ -123,6 +123,7 @@ def _plan(request: Request, page: Page, node_id: int, typed: dict[str, str]) -> 
             channel=typed.get("channel", ""),
             messenger_role=typed.get("messenger_role", ""),
             messenger_id=optional_id(typed.get("messenger_id", ""), "messenger"),
+            author_id=optional_id(typed.get("author_id", ""), "author"),
             planned_on=parse_day(typed.get("planned_on", ""), "The planned date"),
             recurrence=typed.get("recurrence") or None,
             adkar_target=typed.get("adkar_target") or None,
