@@ -159,6 +159,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
     from valuegate.decisions.api import router as decisions_router
     from valuegate.dependencies.api import router as dependencies_router
     from valuegate.feedback.api import router as feedback_router
+    from valuegate.feeds.api import router as feeds_router
     from valuegate.finance.api import router as finance_router
     from valuegate.gates.api import router as gates_router
     from valuegate.milestones.api import router as milestones_router
@@ -178,6 +179,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
         comms_router,
         feedback_router,
         adoption_router,
+        feeds_router,
         audit_router,
     ):
         app.include_router(router, prefix="/api")

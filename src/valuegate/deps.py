@@ -12,7 +12,7 @@ from valuegate.auth.models import Person
 from valuegate.auth.policy import Actor, actor_for
 from valuegate.auth.service import person_for_token
 from valuegate.context import bind
-from valuegate.errors import Unauthenticated
+from valuegate.errors import TooLarge, Unauthenticated
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
@@ -42,3 +42,17 @@ def usage_identity(person: Person) -> str:
 
 
 ActorDep = Annotated[Actor, Depends(get_actor)]
+
+
+async def bounded_body(request: Request, limit: int) -> bytes:
+    """The request body (an uploaded file), refused with 413 as soon as it is larger than ``limit`` bytes."""
+    declared = int(request.headers.get("content-length") or 0)
+    if declared > limit:
+        raise TooLarge(f"The file is {declared / 1e6:,.0f} MB; the limit is {limit / 1e6:,.0f} MB.")
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise TooLarge(f"The file is larger than the limit of {limit / 1e6:,.0f} MB.")
+        chunks.append(chunk)
+    return b"".join(chunks)

@@ -25,6 +25,7 @@ from valuegate.db import Base
 from valuegate.decisions.models import Decision, Meeting, MeetingAttendee
 from valuegate.dependencies.models import BusinessService, Dependency, ServiceImpact
 from valuegate.feedback.models import AnonymousResponse, CheckIn, FeedbackItem
+from valuegate.feeds.models import DataFeed, FeedSubmission
 from valuegate.finance.models import Rebaseline, SignOff, ValueFact
 from valuegate.gates.models import GateAction, GateDef, GateRequest, StageChange, StageDef
 from valuegate.jobs.models import OutboxMessage
@@ -54,9 +55,11 @@ __all__ = [
     "CheckIn",
     "CommunicationItem",
     "CommunicationSent",
+    "DataFeed",
     "Decision",
     "Delegation",
     "Dependency",
+    "FeedSubmission",
     "FeedbackItem",
     "GateAction",
     "GateDef",

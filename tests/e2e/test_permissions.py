@@ -31,6 +31,7 @@ from valuegate.config import load_settings
 from valuegate.decisions import service as decisions
 from valuegate.dependencies import service as deps
 from valuegate.feedback import service as feedback
+from valuegate.feeds import service as feeds
 from valuegate.finance import service as finance
 from valuegate.gates import service as gates
 from valuegate.gates.models import GateDef, StageDef
@@ -229,6 +230,35 @@ def _reported(w: World) -> Params:
         collection_method="survey",
     )
     return {"metric_id": m.id}
+
+
+FEED_CONTRACT = [{"name": "CostCenter", "required": True}, {"name": "Amount", "type": "decimal", "required": True}]
+
+
+def _feed(w: World) -> Params:
+    feed = feeds.register_feed(
+        w.s,
+        actor=w["pmo"],
+        node_id=w.ids["project"],
+        name=f"GL {next(_n)}",
+        channel="manual",
+        due_business_day=5,
+        contract=FEED_CONTRACT,
+        owner_id=w.ids["owner"],
+    )
+    return {"feed_id": feed.id}
+
+
+def _submission(w: World) -> Params:
+    s = feeds.submit(
+        w.s,
+        actor=w["owner"],
+        feed_id=_feed(w)["feed_id"],
+        period="2026-05",
+        filename="gl.csv",
+        data=b"CostCenter,Amount\nCC-1,10\n",
+    )
+    return {"submission_id": s.id}
 
 
 def _feedback(w: World) -> Params:
@@ -766,6 +796,28 @@ CASES: list[Case] = [
         path=lambda p: f"/api/nodes/{p['project']}/prompts/resistance/ask",
         allowed_status=409,  # no assistant is configured in tests; the call got past the permission check
     ),
+    Case(
+        "POST",
+        "/api/nodes/{node_id}/feeds",
+        PLANNERS,
+        body=lambda p: {
+            "name": f"HR {next(_n)}",
+            "channel": "manual",
+            "due_business_day": 3,
+            "contract": FEED_CONTRACT,
+        },
+        path=lambda p: f"/api/nodes/{p['project']}/feeds",
+    ),
+    Case("GET", "/api/nodes/{node_id}/feeds/calendar", ALL, path=lambda p: f"/api/nodes/{p['project']}/feeds/calendar"),
+    Case(
+        "POST",
+        "/api/feeds/{feed_id}/submissions",
+        PLANNERS,
+        _feed,
+        query=lambda p: {"period": "2026-05", "filename": "gl.csv"},
+        raw=b"CostCenter,Amount\nCC-1,10\n",
+    ),
+    Case("GET", "/api/submissions/{submission_id}", ALL, _submission),
     Case("GET", "/api/audit/events", frozenset({"pmo", "auditor"})),
     Case("GET", "/api/audit/verify", frozenset({"auditor"})),
     Case(

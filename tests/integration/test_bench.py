@@ -22,6 +22,7 @@ def test_the_benchmark_runs_end_to_end(db, settings) -> None:  # type: ignore[no
     ):
         assert expected in names
     assert any(n.startswith("usage import: 20,000 events") for n in names)
+    assert any(n.startswith("feed submission, 5,000 rows") for n in names)
     assert all(f.runs and all(r > 0 for r in f.runs) for f in result.figures)
     text = format_result(result)
     assert "median ms" in text and "tiny" in text

@@ -9,8 +9,7 @@ from fastapi import APIRouter, Request
 
 from valuegate.adoption import ingest, service
 from valuegate.adoption.schemas import EventsIn, MembersIn, MetricIn, MetricPatch, ReadingIn
-from valuegate.deps import ActorDep, SessionDep
-from valuegate.errors import TooLarge
+from valuegate.deps import ActorDep, SessionDep, bounded_body
 
 router = APIRouter(tags=["adoption"])
 
@@ -25,16 +24,8 @@ async def events_csv(
     request: Request, actor: ActorDep, session: SessionDep, system: str | None = None
 ) -> dict[str, Any]:
     """The request body is the CSV file (Content-Type text/csv)."""
-    declared = int(request.headers.get("content-length") or 0)
-    if declared > ingest.MAX_CSV_BYTES:
-        raise TooLarge(f"The file is {declared / 1e6:.0f} MB; the limit is {ingest.MAX_CSV_BYTES // (1024 * 1024)} MB.")
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > ingest.MAX_CSV_BYTES:
-            raise TooLarge(f"The file is larger than {ingest.MAX_CSV_BYTES // (1024 * 1024)} MB.")
-        chunks.append(chunk)
-    return ingest.import_csv(session, actor=actor, data=b"".join(chunks), system=system)
+    data = await bounded_body(request, ingest.MAX_CSV_BYTES)
+    return ingest.import_csv(session, actor=actor, data=data, system=system)
 
 
 @router.post("/audience-groups/{group_id}/members", status_code=201)

@@ -135,7 +135,23 @@ class Bench:
         )
         figures.append(Figure("audit verify (whole log)", _timed(verify_runs, lambda i: self._verify()), 30_000))
         figures += self._adoption(pmo.id)
+        figures += self._feeds()
         return BenchResult(report, figures)
+
+    def _feeds(self) -> list[Figure]:
+        """A general-ledger file submitted to a feed: read, checked against the contract and the last period."""
+        from valuegate.scale.feed_bench import FeedBench
+
+        if not self.scale.feed_rows:
+            return []
+        bench = FeedBench(self.db, self.settings, today=self.today, rows=self.scale.feed_rows)
+        runs = _timed(3, bench.submit)
+        memory = bench.memory()
+        label = (
+            f"feed submission, {self.scale.feed_rows:,} rows ({memory['file_mb']:.0f} MB; "
+            f"peak {memory['python_peak_mb']:.0f} MB Python + {memory['arrow_peak_mb']:.0f} MB Arrow)"
+        )
+        return [Figure(label, runs)]
 
     def _adoption(self, pmo_id: int) -> list[Figure]:
         """Usage events into an audience, then the success metrics over them."""

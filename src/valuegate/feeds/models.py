@@ -1,0 +1,62 @@
+"""Data feeds of an implementation and their submissions. A submission keeps its quality report, its schema
+fingerprint and the figures later submissions are compared with; the file itself is not kept."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import BigInteger, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from valuegate.db import Base, BigId, UTCDateTime, utcnow
+
+
+class DataFeed(Base):
+    """A feed a data owner delivers each period, with its channel, due rule and contract."""
+
+    __tablename__ = "data_feed"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    node_id: Mapped[int] = mapped_column(ForeignKey("node.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str | None] = mapped_column(Text)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    channel: Mapped[str] = mapped_column(String(10))  # system or manual
+    due_business_day: Mapped[int] = mapped_column(Integer)  # the Nth working day of the month after the period
+    contract: Mapped[str] = mapped_column(Text)  # JSON: "focus" or a list of columns
+    key_columns: Mapped[str] = mapped_column(Text, default="[]")  # JSON list
+    reference: Mapped[str] = mapped_column(Text, default="{}")  # JSON: column -> allowed keys (a master list)
+    amount_column: Mapped[str | None] = mapped_column(String(100))
+    tag_column: Mapped[str | None] = mapped_column(String(100))
+    required_tags: Mapped[str] = mapped_column(Text, default="[]")  # JSON list
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (UniqueConstraint("node_id", "name"),)
+
+
+class FeedSubmission(Base):
+    """One file submitted for a period: accepted or rejected, with the report the owner acts on."""
+
+    __tablename__ = "feed_submission"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    feed_id: Mapped[int] = mapped_column(ForeignKey("data_feed.id"))
+    period: Mapped[str] = mapped_column(String(7))  # YYYY-MM
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    channel: Mapped[str] = mapped_column(String(10))  # upload, api, cli
+    submitted_by: Mapped[int | None] = mapped_column(BigInteger)
+    filename: Mapped[str] = mapped_column(String(255))
+    size: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(10))  # accepted, rejected
+    fingerprint: Mapped[str | None] = mapped_column(String(16))
+    rows: Mapped[int | None] = mapped_column(BigInteger)
+    amount_total: Mapped[str | None] = mapped_column(String(40))
+    tag_coverage: Mapped[float | None] = mapped_column(Float)
+    schema: Mapped[str | None] = mapped_column(Text)  # JSON [(column, type)]
+    key_values: Mapped[str | None] = mapped_column(Text)  # JSON: key column -> distinct values
+    report: Mapped[str] = mapped_column(Text)  # JSON
+
+    __table_args__ = (Index("ix_feed_submission_feed_period", "feed_id", "period"),)

@@ -1,0 +1,320 @@
+"""Use-cases of data feeds: register a feed with its contract and due rule, submit a file for a period (checked,
+accepted or rejected with its report), and read the feed calendar: due, received, passed, late, missing."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from valuegate.audit import service as audit
+from valuegate.auth.policy import Actor, require
+from valuegate.change.service import check_person, workstream_node
+from valuegate.context import today_of
+from valuegate.errors import Conflict, InvalidInput, NotFound, PermissionDenied, TooLarge
+from valuegate.feeds import checks, reading, rules
+from valuegate.feeds.models import DataFeed, FeedSubmission
+from valuegate.feeds.rules import Column
+
+CHANNELS = ("system", "manual")
+SUBMISSION_CHANNELS = ("upload", "api", "cli")
+HISTORY = 6  # accepted periods compared with
+KEY_VALUES_KEPT = 50_000
+
+
+def _contract(spec: Any) -> list[Column]:
+    if spec == "focus":
+        return rules.focus_contract()
+    if not isinstance(spec, list) or not spec:
+        raise InvalidInput("A contract is 'focus' or a list of columns.")
+    columns = []
+    for i, c in enumerate(spec):
+        if not isinstance(c, dict) or not str(c.get("name") or "").strip():
+            raise InvalidInput(f"Contract column {i + 1} needs a name.")
+        kind = c.get("type", "string")
+        if kind not in rules.TYPES:
+            raise InvalidInput(f"Contract column {c['name']!r}: the type is one of {', '.join(rules.TYPES)}.")
+        allowed = c.get("allowed")
+        columns.append(
+            Column(
+                str(c["name"]).strip(),
+                kind,
+                required=bool(c.get("required", False)),
+                nullable=bool(c.get("nullable", True)),
+                allowed=tuple(str(a) for a in allowed) if allowed else None,
+            )
+        )
+    names = [c.name for c in columns]
+    if len(set(names)) != len(names):
+        raise InvalidInput("The contract names a column twice.")
+    return columns
+
+
+def register_feed(
+    session: Session,
+    *,
+    actor: Actor,
+    node_id: int,
+    name: str,
+    channel: str,
+    due_business_day: int,
+    contract: Any,
+    owner_id: int | None = None,
+    description: str | None = None,
+    key_columns: list[str] | None = None,
+    reference: dict[str, list[str]] | None = None,
+    amount_column: str | None = None,
+    tag_column: str | None = None,
+    required_tags: list[str] | None = None,
+) -> DataFeed:
+    node = workstream_node(session, actor, node_id, "change.manage")
+    if not name.strip():
+        raise InvalidInput("Name the feed.")
+    if channel not in CHANNELS:
+        raise InvalidInput("The channel is system (system to system) or manual (uploads).")
+    if not 1 <= due_business_day <= 20:
+        raise InvalidInput("The feed is due on a working day of the month, 1 to 20.")
+    columns = _contract(contract)
+    known = {c.name for c in columns}
+    for what, names in (("key column", key_columns or []), ("amount column", [amount_column] if amount_column else [])):
+        unknown = [n for n in names if n not in known]
+        if unknown:
+            raise InvalidInput(f"The {what} {', '.join(unknown)} is not in the contract.")
+    check_person(session, owner_id, "owner")
+    if session.scalar(select(DataFeed.id).where(DataFeed.node_id == node.id, DataFeed.name == name.strip())):
+        raise Conflict(f"{node.name!r} already has a feed named {name.strip()!r}.")
+    feed = DataFeed(
+        node_id=node.id,
+        name=name.strip(),
+        description=description,
+        owner_id=owner_id,
+        channel=channel,
+        due_business_day=due_business_day,
+        contract=json.dumps(contract),
+        key_columns=json.dumps(key_columns or []),
+        reference=json.dumps(reference or {}),
+        amount_column=amount_column,
+        tag_column=tag_column,
+        required_tags=json.dumps(required_tags or []),
+    )
+    after = {"name": feed.name, "channel": channel, "due_business_day": due_business_day, "owner_id": owner_id}
+    audit.record_created(session, actor_id=actor.person_id, row=feed, action="feed.register", after=after)
+    session.commit()
+    return feed
+
+
+def due_date(period: str, business_day: int) -> date:
+    """The Nth working day (Monday to Friday) of the month after the period."""
+    year, month = (int(p) for p in period.split("-"))
+    day = date(year + (month == 12), month % 12 + 1, 1)
+    count = 0
+    while True:
+        if day.weekday() < 5:
+            count += 1
+            if count == business_day:
+                return day
+        day += timedelta(days=1)
+
+
+def _period(text: str) -> str:
+    try:
+        year, month = (int(p) for p in text.split("-"))
+        date(year, month, 1)
+    except ValueError as exc:
+        raise InvalidInput(f"The period is a month such as 2026-05 (got {text!r}).") from exc
+    return f"{year:04d}-{month:02d}"
+
+
+def get_feed(session: Session, feed_id: int) -> DataFeed:
+    feed = session.get(DataFeed, feed_id)
+    if feed is None:
+        raise NotFound(f"There is no data feed with id {feed_id}.")
+    return feed
+
+
+def _previous(session: Session, feed: DataFeed, period: str) -> checks.Previous:
+    accepted = list(
+        session.scalars(
+            select(FeedSubmission)
+            .where(
+                FeedSubmission.feed_id == feed.id, FeedSubmission.status == "accepted", FeedSubmission.period < period
+            )
+            .order_by(FeedSubmission.period.desc(), FeedSubmission.id.desc())
+            .limit(HISTORY)
+        )
+    )
+    if not accepted:
+        return checks.Previous()
+    last = accepted[0]
+    keys = json.loads(last.key_values or "{}")
+    return checks.Previous(
+        schema=[tuple(c) for c in json.loads(last.schema or "[]")],
+        values={k: set(v) for k, v in keys.items()},
+        rows=[float(s.rows or 0) for s in reversed(accepted)],
+        amounts=[float(s.amount_total) for s in reversed(accepted) if s.amount_total is not None],
+        tag_coverage=last.tag_coverage,
+    )
+
+
+def submit(
+    session: Session,
+    *,
+    actor: Actor,
+    feed_id: int,
+    period: str,
+    filename: str,
+    data: bytes,
+    channel: str = "upload",
+) -> FeedSubmission:
+    """Check a file for a period and keep the outcome. A file that cannot be read is kept as a rejected
+    submission with the reason; nothing of its content is stored either way."""
+    feed = get_feed(session, feed_id)
+    if actor.person_id is None or actor.person_id != feed.owner_id:
+        node = workstream_node(session, actor, feed.node_id, "node.view")
+        try:
+            require(session, actor, "change.manage", node)
+        except PermissionDenied as exc:
+            raise PermissionDenied(f"Only the feed's owner or the workstream's leads submit {feed.name!r}.") from exc
+    if channel not in SUBMISSION_CHANNELS:
+        raise InvalidInput(f"Unknown channel {channel!r}.")
+    month = _period(period)
+    if len(data) > reading.MAX_BYTES:
+        raise TooLarge(f"The file is {len(data) / 1e6:.0f} MB; the limit is {reading.MAX_BYTES // 1_000_000} MB.")
+    submission = FeedSubmission(
+        feed_id=feed.id,
+        period=month,
+        channel=channel,
+        submitted_by=actor.person_id,
+        filename=(filename or "upload")[:255],
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+    )
+    try:
+        sheet = reading.read(data, submission.filename)
+    except reading.UnreadableFile as exc:
+        report: dict[str, Any] = {
+            "accepted": False,
+            "findings": [
+                {
+                    "check": "unreadable",
+                    "dimension": "validity",
+                    "severity": "error",
+                    "message": str(exc),
+                    "column": None,
+                    "rows": [],
+                    "count": 0,
+                }
+            ],
+        }
+    else:
+        expect = checks.Expectations(
+            contract=_contract(json.loads(feed.contract)),
+            key_columns=json.loads(feed.key_columns),
+            reference={k: set(v) for k, v in json.loads(feed.reference).items()},
+            amount_column=feed.amount_column,
+            tag_column=feed.tag_column,
+            required_tags=json.loads(feed.required_tags),
+            manual=channel == "upload",
+            system_channel=feed.channel == "system",
+        )
+        report = checks.check(sheet, expect, _previous(session, feed, month))
+        submission.fingerprint = report["fingerprint"]
+        submission.rows = report["rows"]
+        submission.amount_total = report["amount_total"]
+        submission.tag_coverage = report["tag_coverage"]
+        submission.schema = json.dumps(report["columns"])
+        keys = {
+            k: sorted({v.strip() for v in sheet.columns[k] if v is not None})[:KEY_VALUES_KEPT]
+            for k in expect.key_columns
+            if k in sheet.columns
+        }
+        submission.key_values = json.dumps(keys)
+    due = due_date(month, feed.due_business_day)
+    received = datetime.combine(today_of(session), datetime.now(UTC).time(), UTC).replace(microsecond=0)
+    report["due_on"] = due.isoformat()
+    report["late_days"] = max(0, (today_of(session) - due).days)
+    submission.status = "accepted" if report["accepted"] else "rejected"
+    submission.report = json.dumps(report, default=str)
+    submission.received_at = received
+    after = {"feed_id": feed.id, "period": month, "status": submission.status, "sha256": submission.sha256}
+    audit.record_created(session, actor_id=actor.person_id, row=submission, action="feed.submit", after=after)
+    session.commit()
+    return submission
+
+
+def submission_view(s: FeedSubmission) -> dict[str, Any]:
+    return {
+        "id": s.id,
+        "feed_id": s.feed_id,
+        "period": s.period,
+        "received_at": s.received_at.isoformat(),
+        "channel": s.channel,
+        "filename": s.filename,
+        "size": s.size,
+        "sha256": s.sha256,
+        "status": s.status,
+        "fingerprint": s.fingerprint,
+        "rows": s.rows,
+        "amount_total": s.amount_total,
+        "report": json.loads(s.report),
+    }
+
+
+def get_submission(session: Session, *, actor: Actor, submission_id: int) -> dict[str, Any]:
+    s = session.get(FeedSubmission, submission_id)
+    if s is None:
+        raise NotFound(f"There is no submission with id {submission_id}.")
+    feed = get_feed(session, s.feed_id)
+    if actor.person_id != feed.owner_id:
+        workstream_node(session, actor, feed.node_id, "node.view")
+    return submission_view(s)
+
+
+def calendar(session: Session, *, actor: Actor, node_id: int, months: int = 6) -> list[dict[str, Any]]:
+    """Every feed of an implementation over the last months: due date, what arrived, passed or not, late, missing."""
+    node = workstream_node(session, actor, node_id, "node.view")
+    today = today_of(session)
+    feeds = list(session.scalars(select(DataFeed).where(DataFeed.node_id == node.id).order_by(DataFeed.name)))
+    periods = []
+    first = today.replace(day=1)
+    for _ in range(months):
+        first = (first - timedelta(days=1)).replace(day=1)
+        periods.append(first.strftime("%Y-%m"))
+    subs: dict[tuple[int, str], list[FeedSubmission]] = {}
+    if feeds:
+        for s in session.scalars(
+            select(FeedSubmission)
+            .where(FeedSubmission.feed_id.in_([f.id for f in feeds]), FeedSubmission.period.in_(periods))
+            .order_by(FeedSubmission.received_at)
+        ):
+            subs.setdefault((s.feed_id, s.period), []).append(s)
+    rows = []
+    for feed in feeds:
+        for period in sorted(periods):
+            due = due_date(period, feed.due_business_day)
+            got = subs.get((feed.id, period), [])
+            accepted = next((s for s in got if s.status == "accepted"), None)
+            if accepted is not None:
+                state = "late" if accepted.received_at.date() > due else "on_time"
+            elif due >= today:
+                state = "rejected" if got else "not_due"
+            else:
+                state = "rejected" if got else "missing"
+            rows.append(
+                {
+                    "feed_id": feed.id,
+                    "feed": feed.name,
+                    "owner_id": feed.owner_id,
+                    "period": period,
+                    "due_on": due.isoformat(),
+                    "state": state,
+                    "submissions": len(got),
+                    "first_pass": bool(got) and got[0].status == "accepted",
+                    "accepted_id": accepted.id if accepted else None,
+                }
+            )
+    return rows

@@ -1,0 +1,82 @@
+"""The feed benchmark: a general-ledger file of a million rows submitted to a feed, timed, with its memory."""
+
+from __future__ import annotations
+
+import random
+import time
+import tracemalloc
+from datetime import date
+from typing import Any
+
+import pyarrow as pa
+from sqlalchemy import select
+
+from valuegate.auth.policy import SYSTEM
+from valuegate.config import Settings
+from valuegate.context import bind
+from valuegate.db import Database
+from valuegate.feeds import service as feeds
+from valuegate.portfolio.models import Node
+
+CONTRACT = [
+    {"name": "Period", "type": "date", "required": True, "nullable": False},
+    {"name": "CostCenter", "type": "string", "required": True, "nullable": False},
+    {"name": "Account", "type": "string", "required": True, "nullable": False},
+    {"name": "Amount", "type": "decimal", "required": True, "nullable": False},
+    {"name": "Vendor", "type": "string"},
+]
+
+
+def gl_file(rows: int, seed: int = 3) -> bytes:
+    rng = random.Random(seed)
+    out = ["Period,CostCenter,Account,Amount,Vendor"]
+    for _ in range(rows):
+        out.append(
+            f"2026-05-31,CC-{rng.randrange(400):04d},{rng.choice((6100, 6200, 6300, 6400, 7100))},"
+            f"{rng.uniform(-500, 20000):.2f},Vendor {rng.randrange(900)}"
+        )
+    return ("\n".join(out) + "\n").encode()
+
+
+class FeedBench:
+    def __init__(self, db: Database, settings: Settings, *, today: date, rows: int) -> None:
+        self.db, self.settings, self.today, self.rows = db, settings, today, rows
+        self.data = gl_file(rows)
+        with db.session(write=True) as s:
+            bind(s, settings, today)
+            node = s.scalar(select(Node.id).where(Node.kind == "project").order_by(Node.id.desc()))
+            assert node is not None, "the benchmark's portfolio has projects"
+            self.feed = feeds.register_feed(
+                s,
+                actor=SYSTEM,
+                node_id=node,
+                name="Bench GL actuals",
+                channel="system",
+                due_business_day=5,
+                contract=CONTRACT,
+                key_columns=["CostCenter"],
+                amount_column="Amount",
+            ).id
+
+    def submit(self, _i: int = 0) -> Any:
+        with self.db.session(write=True) as s:
+            bind(s, self.settings, self.today)
+            return feeds.submit(
+                s, actor=SYSTEM, feed_id=self.feed, period="2026-05", filename="gl.csv", data=self.data, channel="cli"
+            ).status
+
+    def memory(self) -> dict[str, float]:
+        """Peak Python memory (tracemalloc) and Arrow memory of one submission, in MB."""
+        pool = pa.default_memory_pool()
+        tracemalloc.start()
+        started = time.perf_counter()
+        self.submit()
+        seconds = time.perf_counter() - started
+        _current, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        return {
+            "python_peak_mb": peak / 1e6,
+            "arrow_peak_mb": pool.max_memory() / 1e6,
+            "file_mb": len(self.data) / 1e6,
+            "seconds_traced": seconds,
+        }
