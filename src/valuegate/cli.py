@@ -18,12 +18,14 @@ user_app = typer.Typer(help="People who log in.", no_args_is_help=True)
 token_app = typer.Typer(help="API tokens.", no_args_is_help=True)
 generate_app = typer.Typer(help="Generate data sets.", no_args_is_help=True)
 usage_app = typer.Typer(help="Usage events of the systems being adopted.", no_args_is_help=True)
+feeds_app = typer.Typer(help="Data feeds and their submissions.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(audit_app, name="audit")
 app.add_typer(user_app, name="user")
 app.add_typer(token_app, name="token")
 app.add_typer(generate_app, name="generate")
 app.add_typer(usage_app, name="usage")
+app.add_typer(feeds_app, name="feeds")
 
 DbOption = typer.Option(None, "--database-url", envvar="VALUEGATE_DATABASE_URL", help="SQLAlchemy URL.")
 
@@ -104,6 +106,46 @@ def usage_import(
                 typer.echo(f"  {problem.get('at')}: {problem.get('problem')}", err=True)
             raise typer.Exit(1) from exc
     typer.echo(f"Imported {result['stored']:,} usage events from {file}.")
+
+
+@feeds_app.command("submit")
+def feeds_submit(
+    feed_id: int,
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, readable=True, help="CSV, XLSX or Parquet."),
+    period: str = typer.Option(..., help="The month the file covers, e.g. 2026-05."),
+    database_url: str | None = DbOption,
+) -> None:
+    """Submit a file to a feed; print the quality report; exit 1 when the submission is rejected."""
+    import json
+
+    from valuegate.auth.policy import SYSTEM
+    from valuegate.errors import DomainError
+    from valuegate.feeds import service as feeds
+
+    settings = load_settings(database_url)
+    db = Database(settings.database_url)
+    with db.session(write=True) as session:
+        bind(session, settings)
+        try:
+            s = feeds.submit(
+                session,
+                actor=SYSTEM,
+                feed_id=feed_id,
+                period=period,
+                filename=file.name,
+                data=file.read_bytes(),
+                channel="cli",
+            )
+        except DomainError as exc:
+            typer.echo(f"Not submitted: {exc.detail}", err=True)
+            raise typer.Exit(2) from exc
+        report = json.loads(s.report)
+    typer.echo(f"Submission {s.id} for {s.period}: {s.status} ({s.rows or 0:,} rows).")
+    for f in report["findings"]:
+        rows = f" rows {', '.join(map(str, f['rows']))}" if f.get("rows") else ""
+        typer.echo(f"  {f['severity']:<7} {f['dimension']:<12} {f['message']}{rows}")
+    if s.status != "accepted":
+        raise typer.Exit(1)
 
 
 @audit_app.command("verify")
