@@ -36,7 +36,7 @@ class Browser:
             self.csrf = found.group(1)
         return r
 
-    def post(self, url: str, data: dict[str, str], *, htmx: bool = False, csrf: bool = True) -> Any:
+    def post(self, url: str, data: dict[str, str], *, htmx: bool = False, csrf: bool = True, files: Any = None) -> Any:
         headers = {"HX-Request": "true"} if htmx else {}
         body = {**data, **({"csrf_token": self.csrf} if csrf else {})}
-        return self.client.post(url, data=body, headers=headers, follow_redirects=False)
+        return self.client.post(url, data=body, files=files, headers=headers, follow_redirects=False)

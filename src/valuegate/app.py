@@ -196,6 +196,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
     from valuegate.dependencies.service_web import router as service_admin
     from valuegate.dependencies.web import router as dependency_pages
     from valuegate.feedback.web import router as feedback_pages
+    from valuegate.feeds.web import router as feed_pages
     from valuegate.finance.web import router as grid_pages
     from valuegate.gates.config_web import router as gate_admin
     from valuegate.gates.web import router as inbox_pages
@@ -218,6 +219,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
         change_pages,
         comms_pages,
         feedback_pages,
+        feed_pages,
         adoption_pages,
         network_pages,
         plan_pages,

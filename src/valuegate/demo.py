@@ -19,6 +19,7 @@ from valuegate.context import today_of
 from valuegate.db import utcnow
 from valuegate.decisions import service as decisions
 from valuegate.demo_change import load_change_demo
+from valuegate.demo_feeds import load_feeds_demo
 from valuegate.dependencies import service as deps
 from valuegate.finance import rules as fin
 from valuegate.finance import service as finance
@@ -134,6 +135,7 @@ class _Demo:
         self._erp(root.id)
         self._meeting(root.id)
         load_change_demo(s, project_id=self.portal, lead=pmo, who=self.p)
+        load_feeds_demo(s, project_id=self.cost_model, lead=pmo, owner=self.p["controller2"])
 
     # --- helpers ------------------------------------------------------------------------------------
 
@@ -292,6 +294,7 @@ class _Demo:
     def _itfm(self, root: int) -> None:
         prog = self.program(root, "ITFM/TBM cost transparency", "finance", "pmo")
         model = self.project(prog, "TBM cost model and showback", "finance")
+        self.cost_model = model
         lic = self.project(prog, "Software licence optimisation", "procurement", owner="owner")
         m1 = self.measure(
             model, "Showback of infrastructure costs to business units", "finance", 40_000, one_time_cost=120_000

@@ -27,6 +27,7 @@ from valuegate.config import load_settings
 from valuegate.db import Database
 from valuegate.dependencies import service as deps
 from valuegate.feedback import service as feedback
+from valuegate.feeds import service as feeds
 from valuegate.gates import service as gates
 from valuegate.milestones import service as milestones
 
@@ -63,6 +64,7 @@ PAGES = [
     "/portfolio/{project}/change/plan",
     "/portfolio/{project}/feedback",
     "/portfolio/{project}/feedback/anonymous",
+    "/portfolio/{project}/feeds",
 ]
 
 
@@ -155,6 +157,16 @@ def _grow_change(w: World, i: int) -> None:
     )
     adoption.define_metric(w.s, actor=w["pmo"], node_id=project, name=f"Metric {i}", kind="active_users", system="erp")
     adoption.refresh_points(w.s, TODAY)
+    feed = feeds.register_feed(
+        w.s,
+        actor=w["pmo"],
+        node_id=project,
+        name=f"Feed {i}",
+        channel="manual",
+        due_business_day=5,
+        contract=[{"name": "CostCenter", "required": True}],
+    )
+    feeds.submit(w.s, actor=w["pmo"], feed_id=feed.id, period="2026-05", filename="f.csv", data=b"CostCenter\nCC-1\n")
 
 
 def _grow(w: World, n: int, first: int) -> None:

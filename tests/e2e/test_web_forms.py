@@ -501,3 +501,31 @@ def test_workstream_forms_refuse_what_a_person_gets_wrong(web) -> None:  # type:
     )
     assert r.status_code == 303, r.text[:500]
     assert ids["group"]
+
+
+def test_feed_upload_refuses_what_a_person_gets_wrong(web, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from valuegate.feeds import reading
+    from valuegate.feeds import service as feeds
+
+    w, browser = web
+    project = w.ids["project"]
+    feed = feeds.register_feed(
+        w.s,
+        actor=w["pmo"],
+        node_id=project,
+        name="GL",
+        channel="manual",
+        due_business_day=5,
+        contract=[{"name": "CostCenter", "required": True, "nullable": False}],
+        owner_id=w.ids["owner"],
+    )
+    w.s.commit()
+    url = f"/portfolio/{project}/feeds/{feed.id}/submit"
+    owner = browser("owner")
+    owner.get(f"/portfolio/{project}/feeds")
+    csv = {"file": ("gl.csv", b"CostCenter\nCC-1\n", "text/csv")}
+    _refused(w, owner, url, {"period": "2026-05"}, 422, "Choose the file")
+    _refused(w, owner, url, {"period": "May"}, 422, "a month such as 2026-05", files=csv)
+    _refused(w, browser("viewer"), url, {"period": "2026-05"}, 403, "Only the feed&#39;s owner", files=csv)
+    monkeypatch.setattr(reading, "MAX_BYTES", 10)
+    _refused(w, owner, url, {"period": "2026-05"}, 413, "larger than the limit", files=csv)

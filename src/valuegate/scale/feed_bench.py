@@ -16,15 +16,10 @@ from valuegate.config import Settings
 from valuegate.context import bind
 from valuegate.db import Database
 from valuegate.feeds import service as feeds
+from valuegate.feeds.templates import GENERAL_LEDGER
 from valuegate.portfolio.models import Node
 
-CONTRACT = [
-    {"name": "Period", "type": "date", "required": True, "nullable": False},
-    {"name": "CostCenter", "type": "string", "required": True, "nullable": False},
-    {"name": "Account", "type": "string", "required": True, "nullable": False},
-    {"name": "Amount", "type": "decimal", "required": True, "nullable": False},
-    {"name": "Vendor", "type": "string"},
-]
+CONTRACT = GENERAL_LEDGER
 
 
 def gl_file(rows: int, seed: int = 3) -> bytes:
