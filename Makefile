@@ -11,16 +11,16 @@ PORT ?= 8000
 
 setup: $(VENV)/.installed node_modules/.installed
 
-$(VENV)/.installed: requirements.lock pyproject.toml
+$(VENV)/.installed: requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -r requirements.lock
+	$(BIN)/python -m pip install -q -r requirements.txt
 	$(BIN)/python -m pip install -q --no-deps -e .
 	touch $@
 
-## Re-pin every Python dependency (runtime and dev) from pyproject.toml into requirements.lock.
+## Re-pin every Python dependency (runtime and dev) from pyproject.toml into requirements.txt, the lock file.
 lock: setup
-	$(BIN)/pip-compile -q --extra dev --no-emit-find-links --no-emit-index-url --strip-extras -o requirements.lock pyproject.toml
+	$(BIN)/pip-compile -q --extra dev --no-emit-find-links --no-emit-index-url --strip-extras -o requirements.txt pyproject.toml
 
 ## Front-end libraries (htmx, ECharts) from package-lock.json; served from node_modules, never committed.
 node_modules/.installed: package.json package-lock.json
