@@ -162,6 +162,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
     from valuegate.feeds.api import router as feeds_router
     from valuegate.finance.api import router as finance_router
     from valuegate.gates.api import router as gates_router
+    from valuegate.health.api import router as health_router
     from valuegate.milestones.api import router as milestones_router
     from valuegate.portfolio.api import router as portfolio_router
     from valuegate.rollups.api import router as rollups_router
@@ -180,6 +181,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
         feedback_router,
         adoption_router,
         feeds_router,
+        health_router,
         audit_router,
     ):
         app.include_router(router, prefix="/api")

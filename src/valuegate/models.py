@@ -25,9 +25,18 @@ from valuegate.db import Base
 from valuegate.decisions.models import Decision, Meeting, MeetingAttendee
 from valuegate.dependencies.models import BusinessService, Dependency, ServiceImpact
 from valuegate.feedback.models import AnonymousResponse, CheckIn, FeedbackItem
-from valuegate.feeds.models import DataFeed, FeedSubmission
+from valuegate.feeds.models import DataFeed, FeedSubmission, MappingRule, ProposedActual
 from valuegate.finance.models import Rebaseline, SignOff, ValueFact
 from valuegate.gates.models import GateAction, GateDef, GateRequest, StageChange, StageDef
+from valuegate.health.models import (
+    Artefact,
+    ArtefactUse,
+    DecisionCitation,
+    HealthAction,
+    HealthProfile,
+    HealthReading,
+    ViableOutcome,
+)
 from valuegate.jobs.models import OutboxMessage
 from valuegate.milestones.models import Milestone
 from valuegate.portfolio.models import Measure, Node, OrgUnit
@@ -45,6 +54,8 @@ __all__ = [
     "AdkarAssessment",
     "AnonymousResponse",
     "ApiToken",
+    "Artefact",
+    "ArtefactUse",
     "AudienceGroup",
     "AudienceMember",
     "AuditEvent",
@@ -57,6 +68,7 @@ __all__ = [
     "CommunicationSent",
     "DataFeed",
     "Decision",
+    "DecisionCitation",
     "Delegation",
     "Dependency",
     "FeedSubmission",
@@ -64,7 +76,11 @@ __all__ = [
     "GateAction",
     "GateDef",
     "GateRequest",
+    "HealthAction",
+    "HealthProfile",
+    "HealthReading",
     "LegacyProcess",
+    "MappingRule",
     "Measure",
     "MeasureSnapshot",
     "MeasureTotal",
@@ -78,6 +94,7 @@ __all__ = [
     "OrgUnit",
     "OutboxMessage",
     "Person",
+    "ProposedActual",
     "Rebaseline",
     "ResistanceItem",
     "RollupPeriod",
@@ -95,5 +112,6 @@ __all__ = [
     "UsageDay",
     "UsageEvent",
     "ValueFact",
+    "ViableOutcome",
     "WebSession",
 ]

@@ -35,6 +35,9 @@ from valuegate.feeds import service as feeds
 from valuegate.finance import service as finance
 from valuegate.gates import service as gates
 from valuegate.gates.models import GateDef, StageDef
+from valuegate.health import catalogue, plays
+from valuegate.health import service as health
+from valuegate.health.models import HealthAction
 from valuegate.milestones import service as milestones
 from valuegate.portfolio import service as portfolio
 
@@ -264,6 +267,44 @@ def _submission(w: World) -> Params:
 def _feedback(w: World) -> Params:
     item = feedback.raise_feedback(w.s, actor=w["viewer"], node_id=w.ids["project"], text=f"Slow form {next(_n)}")
     return {"item_id": item.id, "version": item.version}
+
+
+def _artefact(w: World) -> Params:
+    item = catalogue.register(
+        w.s,
+        actor=w["pmo"],
+        node_id=w.ids["project"],
+        name=f"Showback {next(_n)}",
+        audience_size=10,
+        published_on=TODAY - timedelta(days=120),
+    )
+    return {"artefact_id": item.id, "version": item.version}
+
+
+def _decision(w: World) -> Params:
+    meeting_id = _meeting(w)["meeting_id"]
+    d = decisions.record_decision(
+        w.s, actor=w["pmo"], meeting_id=meeting_id, gate_request_id=None, outcome="note", text="Showback reviewed"
+    )
+    return {"decision_id": d.id, **_artefact(w)}
+
+
+def _alerting(w: World) -> Params:
+    """An unread report raises W1; earlier takes of the play are dropped so each persona may take it."""
+    _artefact(w)
+    for a in w.s.scalars(select(HealthAction).where(HealthAction.status == "open")):
+        a.status = "dropped"
+    health.run(w.s, w.node(w.ids["project"]), TODAY, "on_demand")
+    w.s.commit()
+    return {}
+
+
+def _action(w: World) -> Params:
+    _alerting(w)
+    a = plays.take(
+        w.s, actor=w["pmo"], node_id=w.ids["project"], detector="W1", play="reconnect", owner_id=w.ids["owner"]
+    )
+    return {"action_id": a.id, "version": a.version}
 
 
 STAKEHOLDER = {
@@ -818,6 +859,74 @@ CASES: list[Case] = [
         raw=b"CostCenter,Amount\nCC-1,10\n",
     ),
     Case("GET", "/api/submissions/{submission_id}", ALL, _submission),
+    Case("GET", "/api/nodes/{node_id}/health", ALL, path=lambda p: f"/api/nodes/{p['project']}/health"),
+    Case("POST", "/api/nodes/{node_id}/health/run", ALL, path=lambda p: f"/api/nodes/{p['project']}/health/run"),
+    Case(
+        "PATCH",
+        "/api/nodes/{node_id}/health/profile",
+        PLANNERS,
+        body=lambda p: {"maturity_level": 3},
+        path=lambda p: f"/api/nodes/{p['project']}/health/profile",
+    ),
+    Case("GET", "/api/health/portfolio", SIGNED_IN),
+    Case("GET", "/api/nodes/{node_id}/artefacts", ALL, path=lambda p: f"/api/nodes/{p['project']}/artefacts"),
+    Case(
+        "POST",
+        "/api/nodes/{node_id}/artefacts",
+        PLANNERS,
+        body=lambda p: {"name": f"Tower view {next(_n)}", "kind": "dashboard"},
+        path=lambda p: f"/api/nodes/{p['project']}/artefacts",
+    ),
+    Case(
+        "PATCH",
+        "/api/artefacts/{artefact_id}",
+        PLANNERS,
+        _artefact,
+        lambda p: {"version": p["version"], "changes": {"decisions": "Quarterly showback review"}},
+    ),
+    Case("POST", "/api/artefacts/{artefact_id}/uses", ALL, _artefact, lambda p: {"action": "view"}),
+    Case(
+        "POST",
+        "/api/nodes/{node_id}/artefact-uses",
+        PLANNERS,
+        _artefact,
+        lambda p: {"uses": [{"artefact_id": p["artefact_id"], "actor": "a1", "day": TODAY.isoformat()}]},
+        path=lambda p: f"/api/nodes/{p['project']}/artefact-uses",
+    ),
+    Case(
+        "POST",
+        "/api/decisions/{decision_id}/citations",
+        PLANNERS,
+        _decision,
+        lambda p: {"artefact_ids": [p["artefact_id"]]},
+    ),
+    Case(
+        "POST",
+        "/api/nodes/{node_id}/health/actions",
+        PLANNERS,
+        _alerting,
+        lambda p: {"detector": "W1", "play": "reconnect", "owner_id": p["owner"]},
+        path=lambda p: f"/api/nodes/{p['project']}/health/actions",
+    ),
+    Case(
+        "PATCH",
+        "/api/health/actions/{action_id}",
+        PLANNERS,
+        _action,
+        lambda p: {"version": p["version"], "status": "done", "outcome": "Talked to the three managers"},
+    ),
+    Case(
+        "POST",
+        "/api/nodes/{node_id}/health/outcomes",
+        PLANNERS,
+        body=lambda p: {
+            "good_looks_like": "Managers read showback monthly",
+            "parts": [{"part": "GL extract", "owner_id": p["owner"]}],
+            "cadence": [{"deliverable": "Showback", "every": "month"}],
+            "review_on": (TODAY + timedelta(days=60)).isoformat(),
+        },
+        path=lambda p: f"/api/nodes/{p['project']}/health/outcomes",
+    ),
     Case("GET", "/api/audit/events", frozenset({"pmo", "auditor"})),
     Case("GET", "/api/audit/verify", frozenset({"auditor"})),
     Case(

@@ -57,7 +57,7 @@ def test_the_worker_runs_the_daily_refresh_once_per_day(db, session, settings) -
     assert jobs.schedule_daily(session, later) is True
     assert jobs.schedule_daily(session, later) is False
     session.commit()
-    assert jobs.process_pending(db, settings, today=later) == 2, "the refresh and the month-end snapshot"
+    assert jobs.process_pending(db, settings, today=later) == 3, "refresh, health run, month-end snapshot"
     assert jobs.process_pending(db, settings, today=later) == 0
     assert _status(session, mid)[0] == "late"
     assert jobs.pending_count(session) == {"pending": 0, "failed": 0}

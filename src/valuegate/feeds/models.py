@@ -58,5 +58,50 @@ class FeedSubmission(Base):
     schema: Mapped[str | None] = mapped_column(Text)  # JSON [(column, type)]
     key_values: Mapped[str | None] = mapped_column(Text)  # JSON: key column -> distinct values
     report: Mapped[str] = mapped_column(Text)  # JSON
+    unallocated_share: Mapped[float | None] = mapped_column(Float)  # of the amount, when the feed has mapping rules
 
     __table_args__ = (Index("ix_feed_submission_feed_period", "feed_id", "period"),)
+
+
+class MappingRule(Base):
+    """A rule that sends a ledger feed's amounts to a measure: the rows whose columns match (e.g. cost centre and
+    account), a share of them, with an owner and the rationale an auditor reads."""
+
+    __tablename__ = "mapping_rule"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    feed_id: Mapped[int] = mapped_column(ForeignKey("data_feed.id"), index=True)
+    match: Mapped[str] = mapped_column(Text)  # JSON: column -> value ("*" at the end matches a prefix)
+    measure_id: Mapped[int] = mapped_column(ForeignKey("measure.node_id"))
+    share: Mapped[float] = mapped_column(Float, default=1.0)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    rationale: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(10), default="active")  # active, retired
+    created_by: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class ProposedActual(Base):
+    """An actual for a measure and month, proposed from an accepted ledger submission by the mapping rules; the
+    controller confirms it, corrects it (with a reason) or dismisses it."""
+
+    __tablename__ = "proposed_actual"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("feed_submission.id"), index=True)
+    measure_id: Mapped[int] = mapped_column(ForeignKey("measure.node_id"), index=True)
+    period: Mapped[str] = mapped_column(String(7))
+    amount: Mapped[str] = mapped_column(String(40))  # decimal text, as the ledger summed it
+    rows: Mapped[int] = mapped_column(Integer)
+    rule_ids: Mapped[str] = mapped_column(Text)  # JSON list
+    status: Mapped[str] = mapped_column(String(10), default="proposed")  # proposed, confirmed, corrected, dismissed
+    booked_amount: Mapped[str | None] = mapped_column(String(40))
+    note: Mapped[str | None] = mapped_column(Text)
+    decided_by: Mapped[int | None] = mapped_column(BigInteger)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}

@@ -274,24 +274,38 @@ def get_submission(session: Session, *, actor: Actor, submission_id: int) -> dic
     return submission_view(s)
 
 
-def calendar(session: Session, *, actor: Actor, node_id: int, months: int = 6) -> list[dict[str, Any]]:
-    """Every feed of an implementation over the last months: due date, what arrived, passed or not, late, missing."""
-    node = workstream_node(session, actor, node_id, "node.view")
-    today = today_of(session)
-    feeds = list(session.scalars(select(DataFeed).where(DataFeed.node_id == node.id).order_by(DataFeed.name)))
+def recent_periods(today: date, months: int) -> list[str]:
+    """The months before the current one, newest first."""
     periods = []
     first = today.replace(day=1)
     for _ in range(months):
         first = (first - timedelta(days=1)).replace(day=1)
         periods.append(first.strftime("%Y-%m"))
+    return periods
+
+
+def submissions_by_period(
+    session: Session, feed_ids: list[int], periods: list[str]
+) -> dict[tuple[int, str], list[FeedSubmission]]:
+    """Every submission of these feeds for these periods, in the order they arrived."""
     subs: dict[tuple[int, str], list[FeedSubmission]] = {}
-    if feeds:
+    if feed_ids:
         for s in session.scalars(
             select(FeedSubmission)
-            .where(FeedSubmission.feed_id.in_([f.id for f in feeds]), FeedSubmission.period.in_(periods))
-            .order_by(FeedSubmission.received_at)
+            .where(FeedSubmission.feed_id.in_(feed_ids), FeedSubmission.period.in_(periods))
+            .order_by(FeedSubmission.received_at, FeedSubmission.id)
         ):
             subs.setdefault((s.feed_id, s.period), []).append(s)
+    return subs
+
+
+def calendar(session: Session, *, actor: Actor, node_id: int, months: int = 6) -> list[dict[str, Any]]:
+    """Every feed of an implementation over the last months: due date, what arrived, passed or not, late, missing."""
+    node = workstream_node(session, actor, node_id, "node.view")
+    today = today_of(session)
+    feeds = list(session.scalars(select(DataFeed).where(DataFeed.node_id == node.id).order_by(DataFeed.name)))
+    periods = recent_periods(today, months)
+    subs = submissions_by_period(session, [f.id for f in feeds], periods)
     rows = []
     for feed in feeds:
         for period in sorted(periods):

@@ -149,6 +149,14 @@ def _status_refresh(session: Session, payload: dict[str, Any]) -> None:
     refresh_points(session, day)
 
 
+@handles("health.run")
+def _health_run(session: Session, payload: dict[str, Any]) -> None:
+    """The detectors for every monitored implementation: this week's reading, replaced by each day's run."""
+    from valuegate.health.service import run_scheduled
+
+    run_scheduled(session, date.fromisoformat(payload["day"]))
+
+
 @handles("rollups.snapshot")
 def _snapshot(session: Session, payload: dict[str, Any]) -> None:
     from valuegate.rollups import snapshots
@@ -157,8 +165,8 @@ def _snapshot(session: Session, payload: dict[str, Any]) -> None:
 
 
 def schedule_daily(session: Session, today: date) -> bool:
-    """Enqueue today's status refresh and the snapshot of the month end just past, unless they already are
-    (safe when several workers run). True when something was enqueued."""
+    """Enqueue today's status refresh, the health detectors' run and the snapshot of the month end just past,
+    unless they already are (safe when several workers run). True when something was enqueued."""
     from valuegate.rollups.snapshots import missing_month_end
 
     recent = utcnow() - timedelta(days=3)
@@ -166,11 +174,12 @@ def schedule_daily(session: Session, today: date) -> bool:
         (topic, str((payload or {}).get("day") or (payload or {}).get("as_of")))
         for topic, payload in session.execute(
             select(OutboxMessage.topic, OutboxMessage.payload).where(
-                OutboxMessage.topic.in_(("status.refresh", "rollups.snapshot")), OutboxMessage.created_at >= recent
+                OutboxMessage.topic.in_(("status.refresh", "health.run", "rollups.snapshot")),
+                OutboxMessage.created_at >= recent,
             )
         )
     }
-    wanted = [("status.refresh", {"day": today.isoformat()})]
+    wanted = [("status.refresh", {"day": today.isoformat()}), ("health.run", {"day": today.isoformat()})]
     month_end = missing_month_end(session, today)
     if month_end is not None:
         wanted.append(("rollups.snapshot", {"as_of": month_end.isoformat()}))
