@@ -31,6 +31,7 @@ from valuegate.config import load_settings
 from valuegate.decisions import service as decisions
 from valuegate.dependencies import service as deps
 from valuegate.feedback import service as feedback
+from valuegate.feeds import actuals
 from valuegate.feeds import service as feeds
 from valuegate.finance import service as finance
 from valuegate.gates import service as gates
@@ -262,6 +263,39 @@ def _submission(w: World) -> Params:
         data=b"CostCenter,Amount\nCC-1,10\n",
     )
     return {"submission_id": s.id}
+
+
+def _ledger(w: World) -> Params:
+    """A ledger feed with one mapping rule to a fresh measure, and an accepted file that proposes its actual."""
+    feed = feeds.register_feed(
+        w.s,
+        actor=w["pmo"],
+        node_id=w.ids["project"],
+        name=f"Ledger {next(_n)}",
+        channel="manual",
+        due_business_day=5,
+        contract=FEED_CONTRACT,
+        owner_id=w.ids["owner"],
+        amount_column="Amount",
+    )
+    measure_id = _fresh(w)["measure_id"]
+    rule = actuals.add_rule(w.s, actor=w["pmo"], feed_id=feed.id, match={"CostCenter": "CC-1"}, measure_id=measure_id)
+    feeds.submit(
+        w.s,
+        actor=w["owner"],
+        feed_id=feed.id,
+        period="2026-05",
+        filename="gl.csv",
+        data=b"CostCenter,Amount\nCC-1,10\n",
+    )
+    proposal = actuals.proposals(w.s, actor=w["pmo"], node_id=w.ids["project"])[0]
+    return {
+        "feed_id": feed.id,
+        "measure_id": measure_id,
+        "rule_id": rule.id,
+        "version": rule.version,
+        "proposal_id": proposal["id"],
+    }
 
 
 def _feedback(w: World) -> Params:
@@ -859,6 +893,34 @@ CASES: list[Case] = [
         raw=b"CostCenter,Amount\nCC-1,10\n",
     ),
     Case("GET", "/api/submissions/{submission_id}", ALL, _submission),
+    Case(
+        "POST",
+        "/api/feeds/{feed_id}/mapping-rules",
+        PLANNERS,
+        _ledger,
+        lambda p: {"match": {"CostCenter": f"CC-{next(_n)}"}, "measure_id": p["measure_id"], "rationale": "Cloud"},
+    ),
+    Case("GET", "/api/feeds/{feed_id}/mapping-rules", ALL, _ledger),
+    Case(
+        "PATCH",
+        "/api/mapping-rules/{rule_id}",
+        PLANNERS,
+        _ledger,
+        lambda p: {"version": p["version"], "changes": {"rationale": "Booked on the cloud cost centre"}},
+    ),
+    Case(
+        "GET",
+        "/api/nodes/{node_id}/proposed-actuals",
+        ALL,
+        path=lambda p: f"/api/nodes/{p['project']}/proposed-actuals",
+    ),
+    Case(
+        "POST",
+        "/api/proposed-actuals/{proposal_id}/decision",
+        frozenset({"controller"}),
+        _ledger,
+        lambda p: {"decision": "confirm"},
+    ),
     Case("GET", "/api/nodes/{node_id}/health", ALL, path=lambda p: f"/api/nodes/{p['project']}/health"),
     Case("POST", "/api/nodes/{node_id}/health/run", ALL, path=lambda p: f"/api/nodes/{p['project']}/health/run"),
     Case(

@@ -1,4 +1,5 @@
-"""HTTP adapter for data feeds: register, submit a file (the request body), read a report and the calendar."""
+"""HTTP adapter for data feeds: register, submit a file (the request body), read a report and the calendar;
+mapping rules and the actuals they propose, confirmed or corrected by the controller."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field, StrictInt
 
 from valuegate.deps import ActorDep, SessionDep, bounded_body
-from valuegate.feeds import reading, service
+from valuegate.feeds import actuals, reading, service
 
 router = APIRouter(tags=["feeds"])
 
@@ -53,3 +54,53 @@ async def submit(
 @router.get("/submissions/{submission_id}")
 def submission(submission_id: int, actor: ActorDep, session: SessionDep) -> dict[str, Any]:
     return service.get_submission(session, actor=actor, submission_id=submission_id)
+
+
+class RuleIn(BaseModel):
+    match: dict[str, str]
+    measure_id: StrictInt
+    share: float = 1.0
+    kind: str = "one_time_cost"
+    negate: bool = False
+    owner_id: int | None = None
+    rationale: str | None = Field(default=None, max_length=4000)
+
+
+@router.post("/feeds/{feed_id}/mapping-rules", status_code=201)
+def add_rule(feed_id: int, body: RuleIn, actor: ActorDep, session: SessionDep) -> dict[str, Any]:
+    rule = actuals.add_rule(session, actor=actor, feed_id=feed_id, **body.model_dump())
+    return {"id": rule.id, "version": rule.version}
+
+
+@router.get("/feeds/{feed_id}/mapping-rules")
+def rules(feed_id: int, actor: ActorDep, session: SessionDep) -> dict[str, Any]:
+    return actuals.rules_of(session, actor=actor, feed_id=feed_id)
+
+
+class RulePatch(BaseModel):
+    version: int | None = None
+    changes: dict[str, Any]
+
+
+@router.patch("/mapping-rules/{rule_id}")
+def update_rule(rule_id: int, body: RulePatch, actor: ActorDep, session: SessionDep) -> dict[str, Any]:
+    rule = actuals.update_rule(session, actor=actor, rule_id=rule_id, version=body.version, changes=body.changes)
+    return {"id": rule.id, "status": rule.status, "version": rule.version}
+
+
+@router.get("/nodes/{node_id}/proposed-actuals")
+def proposals(node_id: int, actor: ActorDep, session: SessionDep, status: str = "proposed") -> list[dict[str, Any]]:
+    return actuals.proposals(session, actor=actor, node_id=node_id, status=status)
+
+
+class DecisionIn(BaseModel):
+    version: int | None = None
+    decision: str
+    amount: str | int | None = None
+    note: str | None = Field(default=None, max_length=2000)
+
+
+@router.post("/proposed-actuals/{proposal_id}/decision")
+def decide(proposal_id: int, body: DecisionIn, actor: ActorDep, session: SessionDep) -> dict[str, Any]:
+    p = actuals.decide(session, actor=actor, proposal_id=proposal_id, **body.model_dump())
+    return {"id": p.id, "status": p.status, "booked_amount": p.booked_amount, "version": p.version}

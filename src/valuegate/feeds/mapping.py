@@ -27,6 +27,8 @@ class Rule:
     match: tuple[tuple[str, str], ...]  # sorted (column, value) pairs
     measure_id: int
     share: Decimal
+    kind: str = "one_time_cost"
+    negate: bool = False
 
 
 def canonical(match: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
@@ -74,9 +76,9 @@ def allocate(columns: Mapping[str, Sequence[str | None]], amount_column: str, ru
         groups[r.match].append(r)
     ordered = sorted(groups, key=_specificity, reverse=True)
     index = {c: i for i, c in enumerate(used)}
-    measure_amount: dict[int, Decimal] = defaultdict(Decimal)
-    measure_rows: dict[int, int] = defaultdict(int)
-    measure_rules: dict[int, set[int]] = defaultdict(set)
+    target_amount: dict[tuple[int, str], Decimal] = defaultdict(Decimal)
+    target_rows: dict[tuple[int, str], int] = defaultdict(int)
+    target_rules: dict[tuple[int, str], set[int]] = defaultdict(set)
     by_rule: dict[int, Decimal] = defaultdict(Decimal)
     unallocated: dict[tuple[str, ...], list[Any]] = {}
     total = Decimal(0)
@@ -91,9 +93,10 @@ def allocate(columns: Mapping[str, Sequence[str | None]], amount_column: str, ru
             part = amount * rule.share
             taken += part
             by_rule[rule.id] += part
-            measure_amount[rule.measure_id] += part
-            measure_rows[rule.measure_id] += rows
-            measure_rules[rule.measure_id].add(rule.id)
+            target = (rule.measure_id, rule.kind)
+            target_amount[target] += -part if rule.negate else part
+            target_rows[target] += rows
+            target_rules[target].add(rule.id)
         allocated += taken
         rest = amount - taken
         if rest != 0:
@@ -114,10 +117,16 @@ def allocate(columns: Mapping[str, Sequence[str | None]], amount_column: str, ru
             {"key": dict(zip(used, key, strict=True)), "amount": str(v[0].quantize(CENT)), "rows": v[1]}
             for key, v in listed
         ],
-        "measures": {
-            mid: {"amount": str(v.quantize(CENT)), "rows": measure_rows[mid], "rule_ids": sorted(measure_rules[mid])}
-            for mid, v in measure_amount.items()
-        },
+        "targets": [
+            {
+                "measure_id": mid,
+                "kind": kind,
+                "amount": str(v.quantize(CENT)),
+                "rows": target_rows[(mid, kind)],
+                "rule_ids": sorted(target_rules[(mid, kind)]),
+            }
+            for (mid, kind), v in sorted(target_amount.items())
+        ],
         "rules": {rid: str(v.quantize(CENT)) for rid, v in by_rule.items()},
         "unused_rules": sorted(r.id for r in rules if r.id not in by_rule),
     }

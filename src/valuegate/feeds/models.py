@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from valuegate.db import Base, BigId, UTCDateTime, utcnow
@@ -73,6 +73,8 @@ class MappingRule(Base):
     feed_id: Mapped[int] = mapped_column(ForeignKey("data_feed.id"), index=True)
     match: Mapped[str] = mapped_column(Text)  # JSON: column -> value ("*" at the end matches a prefix)
     measure_id: Mapped[int] = mapped_column(ForeignKey("measure.node_id"))
+    kind: Mapped[str] = mapped_column(String(20), default="one_time_cost")  # the measure's figure it feeds
+    negate: Mapped[bool] = mapped_column(Boolean, default=False)  # the ledger books it with the other sign
     share: Mapped[float] = mapped_column(Float, default=1.0)
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     rationale: Mapped[str | None] = mapped_column(Text)
@@ -93,11 +95,13 @@ class ProposedActual(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     submission_id: Mapped[int] = mapped_column(ForeignKey("feed_submission.id"), index=True)
     measure_id: Mapped[int] = mapped_column(ForeignKey("measure.node_id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
     period: Mapped[str] = mapped_column(String(7))
     amount: Mapped[str] = mapped_column(String(40))  # decimal text, as the ledger summed it
     rows: Mapped[int] = mapped_column(Integer)
     rule_ids: Mapped[str] = mapped_column(Text)  # JSON list
-    status: Mapped[str] = mapped_column(String(10), default="proposed")  # proposed, confirmed, corrected, dismissed
+    # proposed, confirmed, corrected, dismissed, superseded (a later file for the period replaced it)
+    status: Mapped[str] = mapped_column(String(10), default="proposed")
     booked_amount: Mapped[str | None] = mapped_column(String(40))
     note: Mapped[str | None] = mapped_column(Text)
     decided_by: Mapped[int | None] = mapped_column(BigInteger)

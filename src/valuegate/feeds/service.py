@@ -16,7 +16,7 @@ from valuegate.auth.policy import Actor, require
 from valuegate.change.service import check_person, workstream_node
 from valuegate.context import today_of
 from valuegate.errors import Conflict, InvalidInput, NotFound, PermissionDenied, TooLarge
-from valuegate.feeds import checks, reading, rules
+from valuegate.feeds import actuals, checks, reading, rules
 from valuegate.feeds.models import DataFeed, FeedSubmission
 from valuegate.feeds.rules import Column
 
@@ -242,6 +242,11 @@ def submit(
     submission.received_at = received
     after = {"feed_id": feed.id, "period": month, "status": submission.status, "sha256": submission.sha256}
     audit.record_created(session, actor_id=actor.person_id, row=submission, action="feed.submit", after=after)
+    if submission.status == "accepted":
+        allocation = actuals.allocate_submission(session, feed, submission, sheet)
+        if allocation is not None:
+            report["allocation"] = allocation
+            submission.report = json.dumps(report, default=str)
     session.commit()
     return submission
 

@@ -153,16 +153,21 @@ def editable_series(session: Session, actor: Actor, node: Node, measure: Measure
     return out
 
 
+def check_actuals_rights(session: Session, actor: Actor, node: Node) -> None:
+    """Actuals are entered by the measure's controller or by finance (the configured roles)."""
+    roles = roles_on(session, actor, node)
+    if not ({"controller"} & roles or set(settings_of(session).actuals_roles) & roles):
+        raise PermissionDenied(
+            f"{actor.name} may not enter actuals on measure {node.name!r}: actuals are entered by its "
+            "controller or by finance."
+        )
+
+
 def _check_series(session: Session, actor: Actor, node: Node, measure: Measure, series: str) -> None:
     if series not in fin.SERIES:
         raise InvalidInput(f"Unknown series {series!r}; use one of {', '.join(fin.SERIES)}.")
     if series == "actual":
-        roles = roles_on(session, actor, node)
-        if not ({"controller"} & roles or set(settings_of(session).actuals_roles) & roles):
-            raise PermissionDenied(
-                f"{actor.name} may not enter actuals on measure {node.name!r}: actuals are entered by its "
-                "controller or by finance."
-            )
+        check_actuals_rights(session, actor, node)
     else:
         require(session, actor, f"values.{series}", node)
 
@@ -188,8 +193,10 @@ def set_figures(
     values_version: int | None,
     reason: str | None = None,
     source: str = "manual",
+    commit: bool = True,
 ) -> Measure:
-    """Enter figures of one or more series in one change: all are written or none.
+    """Enter figures of one or more series in one change: all are written or none (``commit=False`` leaves the
+    commit to a caller that writes more in the same transaction).
 
     A stale ``values_version`` is refused and changes nothing; so is a series the person may not enter.
     """
@@ -226,7 +233,8 @@ def set_figures(
             after={"series": series, "changes": changes},
             reason=reason,
         )
-    session.commit()
+    if commit:
+        session.commit()
     return measure
 
 
