@@ -79,9 +79,8 @@ def test_an_accepted_ledger_file_proposes_actuals_the_controller_confirms(w: Wor
     assert sub.unallocated_share == pytest.approx(549.995 / 2550.39)  # half of 999.99 to the cent when shown
 
     listed = {p["measure"]: p for p in actuals.proposals(w.s, actor=w["viewer"], node_id=w.ids["project"])}
-    assert (
-        listed["Cloud migration wave 1"]["amount"] == "1500.40" and listed["Cloud migration wave 1"]["rounded"] == 1500
-    )
+    assert listed["Cloud migration wave 1"]["amount"] == "1500.40"
+    assert listed["Cloud migration wave 1"]["actual_now"] is None
     assert listed["Licence harvest"]["amount"] == "500.00"
 
     mine = listed["Cloud migration wave 1"]
@@ -91,7 +90,7 @@ def test_an_accepted_ledger_file_proposes_actuals_the_controller_confirms(w: Wor
     fact = w.s.scalars(
         select(ValueFact).where(ValueFact.measure_id == w.ids["measure"], ValueFact.series == "actual")
     ).one()
-    assert (fact.kind, fact.period, fact.amount, fact.source) == ("one_time_cost", "2026-05", 1500, "ledger")
+    assert (fact.kind, fact.period, fact.amount, fact.source) == ("one_time_cost", "2026-05", 150040, "ledger")
     with pytest.raises(Conflict, match="already confirmed"):
         actuals.decide(w.s, actor=w["controller"], proposal_id=mine["id"], version=None, decision="confirm")
 
@@ -111,7 +110,7 @@ def test_an_accepted_ledger_file_proposes_actuals_the_controller_confirms(w: Wor
         amount="480",
         note="A 20 EUR credit note arrives next month",
     )
-    assert p.status == "corrected" and p.booked_amount == "480"
+    assert p.status == "corrected" and p.booked_amount == "480.00"
     rules = actuals.rules_of(w.s, actor=w["viewer"], feed_id=w.ids["feed"])
     assert [r["last_allocated"] for r in rules["rules"]] == ["1500.40", "500.00"]  # 499.995 to the cent
     assert rules["allocation"]["unallocated"] == "550.00"

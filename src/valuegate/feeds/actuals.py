@@ -255,19 +255,23 @@ def proposal_view(p: ProposedActual, measure: str, booked_now: int | None) -> di
         "kind": p.kind,
         "period": p.period,
         "amount": p.amount,
-        "rounded": _whole(p.amount),
         "rows": p.rows,
         "rule_ids": json.loads(p.rule_ids),
         "status": p.status,
         "booked_amount": p.booked_amount,
-        "actual_now": booked_now,
+        "actual_now": _major(booked_now),
         "note": p.note,
         "version": p.version,
     }
 
 
-def _whole(amount: str) -> int:
-    return int(Decimal(amount).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+def _minor(amount: str) -> int:
+    """A decimal amount in major units ('1500.40') as the whole minor units (cents) figures are kept in."""
+    return int((Decimal(amount) * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def _major(minor: int | None) -> str | None:
+    return None if minor is None else str((Decimal(minor) / 100).quantize(Decimal("0.01")))
 
 
 def proposals(session: Session, *, actor: Actor, node_id: int, status: str = "proposed") -> list[dict[str, Any]]:
@@ -318,13 +322,13 @@ def decide(
         raise InvalidInput("Say why the ledger figure is corrected or dismissed.")
     booked: int | None = None
     if decision == "confirm":
-        booked = _whole(p.amount)
+        booked = _minor(p.amount)
     elif decision == "correct":
         try:
-            booked = int(Decimal(str(amount)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+            booked = _minor(str(amount).replace(",", "").strip())
         except (InvalidOperation, ValueError):
             raise InvalidInput(f"The corrected amount is a number (got {amount!r}).") from None
-        if booked == _whole(p.amount):
+        if booked == _minor(p.amount):
             raise InvalidInput("The corrected amount is the ledger figure; confirm it instead.")
     if booked is not None:
         try:
@@ -359,7 +363,7 @@ def decide(
             )
     changes = {
         "status": {"confirm": "confirmed", "correct": "corrected", "dismiss": "dismissed"}[decision],
-        "booked_amount": str(booked) if booked is not None else None,
+        "booked_amount": _major(booked),
         "note": (note or "").strip() or None,
         "decided_by": actor.person_id,
         "decided_at": utcnow(),
