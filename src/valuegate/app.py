@@ -202,6 +202,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
     from valuegate.finance.web import router as grid_pages
     from valuegate.gates.config_web import router as gate_admin
     from valuegate.gates.web import router as inbox_pages
+    from valuegate.health.web import router as health_pages
     from valuegate.portfolio.browse import router as browse_pages
     from valuegate.portfolio.case_web import router as case_pages
     from valuegate.portfolio.org_web import router as org_admin
@@ -222,6 +223,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
         comms_pages,
         feedback_pages,
         feed_pages,
+        health_pages,
         adoption_pages,
         network_pages,
         plan_pages,

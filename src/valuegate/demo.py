@@ -20,6 +20,7 @@ from valuegate.db import utcnow
 from valuegate.decisions import service as decisions
 from valuegate.demo_change import load_change_demo
 from valuegate.demo_feeds import load_feeds_demo
+from valuegate.demo_health import load_health_demo
 from valuegate.dependencies import service as deps
 from valuegate.finance import rules as fin
 from valuegate.finance import service as finance
@@ -135,7 +136,10 @@ class _Demo:
         self._erp(root.id)
         self._meeting(root.id)
         load_change_demo(s, project_id=self.portal, lead=pmo, who=self.p)
-        load_feeds_demo(s, project_id=self.cost_model, lead=pmo, owner=self.p["controller2"])
+        load_feeds_demo(
+            s, project_id=self.cost_model, lead=pmo, owner=self.p["controller2"], mapped_measure=self.m_unit_cost
+        )
+        load_health_demo(s, project_id=self.cost_model, lead=pmo, who=self.p, deferred_measure=self.m_unit_cost)
 
     # --- helpers ------------------------------------------------------------------------------------
 
@@ -330,7 +334,7 @@ class _Demo:
         m3 = self.measure(lic, "Consolidate database licences", "infra", 15_000)
         self.details(m3, milestones_due=[("Inventory complete", 20), ("Migration of 40 instances", 120)])
         self.advance(m3, "detailed")
-        self.measure(model, "Unit cost per service for application owners", "apps", 8_000)
+        self.m_unit_cost = self.measure(model, "Unit cost per service for application owners", "apps", 8_000)
         self.m_cost_model = m1
 
     def _itsm(self, root: int) -> None:

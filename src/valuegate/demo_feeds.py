@@ -1,5 +1,6 @@
 """The demo's data feed: the general-ledger actuals the TBM cost model reads, delivered by the business controller
-on the fifth working day: three months on time, and last month's file with a renamed column, rejected."""
+on the fifth working day: three months on time, and last month's file with a renamed column, rejected. A mapping
+rule sends the applications cost centre to the unit-cost measure, so the accepted files propose its actuals."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from sqlalchemy.orm import Session
 from valuegate.auth.models import Person
 from valuegate.auth.policy import Actor, actor_for
 from valuegate.context import on_day, today_of
+from valuegate.feeds import actuals
 from valuegate.feeds import service as feeds
 from valuegate.feeds.templates import GENERAL_LEDGER
 
@@ -31,7 +33,7 @@ def _file(period: str, centre_header: str = "CostCenter") -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
-def load_feeds_demo(session: Session, *, project_id: int, lead: Actor, owner: Person) -> None:
+def load_feeds_demo(session: Session, *, project_id: int, lead: Actor, owner: Person, mapped_measure: int) -> None:
     s = session
     feed = feeds.register_feed(
         s,
@@ -45,6 +47,17 @@ def load_feeds_demo(session: Session, *, project_id: int, lead: Actor, owner: Pe
         key_columns=["CostCenter"],
         amount_column="Amount",
         description="Monthly general-ledger actuals, the input of the cost pools.",
+    )
+    # The applications cost centre's running costs are the unit-cost measure's actuals; the rest is unallocated.
+    actuals.add_rule(
+        s,
+        actor=lead,
+        feed_id=feed.id,
+        match={"CostCenter": "CC-2100", "Account": "6*"},
+        measure_id=mapped_measure,
+        kind="one_time_cost",
+        owner_id=owner.id,
+        rationale="Application run costs are booked on CC-2100, operating accounts 6xxx (chart of accounts 2026).",
     )
     today = today_of(s)
     for back in (4, 3, 2):

@@ -1,8 +1,10 @@
-"""Data feeds in the browser: the feed calendar of an implementation, uploading a period's file, and the
-submission's quality report with the rows to fix."""
+"""Data feeds in the browser: the feed calendar of an implementation, uploading a period's file, the
+submission's quality report with the rows to fix; ledger mapping rules and the actuals they propose, which the
+controller confirms, corrects or dismisses."""
 
 from __future__ import annotations
 
+import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
@@ -10,17 +12,37 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
+from valuegate.auth.admin_web import active_people
 from valuegate.auth.policy import can
-from valuegate.errors import DomainError, TooLarge
-from valuegate.feeds import reading, service
+from valuegate.errors import DomainError, InvalidInput, TooLarge
+from valuegate.feeds import actuals, reading, service
 from valuegate.feeds.models import DataFeed
+from valuegate.finance import rules as fin
+from valuegate.portfolio.models import Node
 from valuegate.portfolio.service import get_node
-from valuegate.web.pages import FormPageDep, Page, PageDep, problem_text, render
+from valuegate.web.forms import form_text, optional_id
+from valuegate.web.pages import FormPageDep, Page, PageDep, problem_text, render, submit
 
 router = APIRouter(include_in_schema=False)
 
 
-def feeds_page(request: Request, page: Page, node_id: int, *, error: str | None = None, status: int = 200) -> Response:
+def _match_columns(feed: DataFeed) -> list[str]:
+    """The columns a mapping rule can match on: the contract's text columns (the key columns for FOCUS)."""
+    contract = json.loads(feed.contract)
+    if not isinstance(contract, list):
+        return list(json.loads(feed.key_columns))
+    return [c["name"] for c in contract if c.get("type", "string") == "string"][:5]
+
+
+def feeds_page(
+    request: Request,
+    page: Page,
+    node_id: int,
+    *,
+    typed: dict[str, str] | None = None,
+    error: str | None = None,
+    status: int = 200,
+) -> Response:
     s = page.session
     rows = service.calendar(s, actor=page.actor, node_id=node_id)
     node = get_node(s, node_id)
@@ -41,6 +63,21 @@ def feeds_page(request: Request, page: Page, node_id: int, *, error: str | None 
             "periods": periods,
             "grid": grid,
             "may_submit": {f.id: f.owner_id == page.actor.person_id or may_manage for f in feeds},
+            "may_manage": may_manage,
+            "rules": {f.id: actuals.rules_of(s, actor=page.actor, feed_id=f.id) for f in feeds if f.amount_column},
+            "match_columns": {f.id: _match_columns(f) for f in feeds},
+            "proposals": actuals.proposals(s, actor=page.actor, node_id=node_id),
+            "measures": [
+                (i, n)
+                for i, n in s.execute(
+                    select(Node.id, Node.name)
+                    .where(Node.path.startswith(node.path), Node.kind == "measure", Node.archived_at.is_(None))
+                    .order_by(Node.name)
+                )
+            ],
+            "everyone": active_people(page),
+            "kinds": fin.KIND_LABELS,
+            "typed": typed or {},
             "error": error,
         },
         status,
@@ -85,6 +122,62 @@ async def upload(
         return RedirectResponse(f"/feeds/submissions/{s.id}", status_code=303)
 
     return await run_in_threadpool(act)
+
+
+def _ledger_act(request: Request, page: Page, node_id: int, typed: dict[str, str]) -> Response:
+    what = typed.get("what")
+    s = page.session
+
+    def act() -> object:
+        if what == "rule":
+            share = typed.get("share", "").strip().rstrip("%")
+            try:
+                fraction = float(share) / 100 if share else 1.0
+            except ValueError:
+                raise InvalidInput("The share is a percentage, such as 100 or 40.") from None
+            match = {
+                key[6:]: value.strip() for key, value in typed.items() if key.startswith("match_") and value.strip()
+            }
+            measure = optional_id(typed.get("measure_id", ""), "measure")
+            if measure is None:
+                raise InvalidInput("Choose the measure the amounts go to.")
+            return actuals.add_rule(
+                s,
+                actor=page.actor,
+                feed_id=optional_id(typed.get("feed_id", ""), "feed") or 0,
+                match=match,
+                measure_id=measure,
+                share=fraction,
+                kind=typed.get("kind", ""),
+                negate="negate" in typed,
+                owner_id=optional_id(typed.get("owner_id", ""), "owner"),
+                rationale=typed.get("rationale", ""),
+            )
+        if what == "proposal":
+            version = typed.get("version", "")
+            return actuals.decide(
+                s,
+                actor=page.actor,
+                proposal_id=optional_id(typed.get("proposal_id", ""), "proposal") or 0,
+                version=int(version) if version.isdigit() else None,
+                decision=typed.get("decision", ""),
+                amount=typed.get("amount", "").strip() or None,
+                note=typed.get("note", ""),
+            )
+        raise InvalidInput("Unknown action.")
+
+    return submit(
+        page,
+        act,
+        then=f"/portfolio/{node_id}/feeds#ledger",
+        failure=lambda exc: feeds_page(request, page, node_id, typed=typed, error=problem_text(exc), status=exc.status),
+    )
+
+
+@router.post("/portfolio/{node_id}/feeds/ledger")
+async def ledger_action(request: Request, node_id: int, page: FormPageDep) -> Response:
+    typed = await form_text(request)
+    return await run_in_threadpool(_ledger_act, request, page, node_id, typed)
 
 
 @router.get("/feeds/submissions/{submission_id}", response_class=HTMLResponse)

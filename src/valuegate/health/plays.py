@@ -20,6 +20,7 @@ from valuegate.context import today_of
 from valuegate.errors import Conflict, InvalidInput, NotFound, RuleViolation, check_version
 from valuegate.feeds.models import DataFeed
 from valuegate.health.models import Artefact, HealthAction, HealthReading, ViableOutcome
+from valuegate.health.thresholds import DETECTORS
 from valuegate.portfolio.models import Node
 
 PLAYS = {
@@ -48,20 +49,26 @@ def _names(session: Session, ids: set[int]) -> dict[int, str]:
     return dict(session.execute(select(Person.id, Person.name).where(Person.id.in_(ids))).all())
 
 
-def _people(session: Session, node: Node, detector: str, signal: dict[str, Any]) -> list[dict[str, Any]]:
-    """Who to talk to and why, for the reconnect play."""
+def _people(session: Session, node: Node, signals: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Who to talk to and why, for the reconnect play: the sponsor, powerful stakeholders short of the engagement
+    needed, and the people the evidence names (late data owners, owners of unread artefacts and running legacy)."""
     people: dict[int, dict[str, Any]] = {}
 
     def add(pid: int | None, why: str, cover: str) -> None:
         if pid is None:
             return
         slot = people.setdefault(pid, {"person_id": pid, "why": [], "cover": []})
-        slot["why"].append(why)
+        if why not in slot["why"]:
+            slot["why"].append(why)
         if cover and cover not in slot["cover"]:
             slot["cover"].append(cover)
 
-    purpose = (node.description or node.name).strip()
-    add(node.sponsor_id, "sponsor: carries the purpose", f"Why {node.name} matters now: {purpose}")
+    purpose = (
+        f"Why it matters now: {node.description.strip()}"
+        if node.description and node.description.strip()
+        else f"Why {node.name} matters now and which decisions it should change"
+    )
+    add(node.sponsor_id, "sponsor: carries the purpose", purpose)
     for s in session.scalars(select(Stakeholder).where(Stakeholder.node_id == node.id)):
         gap = ENGAGEMENT.index(s.desired_engagement) - ENGAGEMENT.index(s.current_engagement)
         if gap > 0 and s.power >= 3:
@@ -77,7 +84,8 @@ def _people(session: Session, node: Node, detector: str, signal: dict[str, Any])
                     if x
                 ),
             )
-    if detector in ("W2", "DG"):
+    evidence = [e for signal in signals for e in signal.get("evidence", [])]
+    for signal in signals:
         for owner in (signal.get("figures") or {}).get("owners", []):
             if owner.get("on_time_rate", 1) < 1 and owner.get("owner_id"):
                 add(
@@ -85,13 +93,13 @@ def _people(session: Session, node: Node, detector: str, signal: dict[str, Any])
                     f"data owner of {', '.join(owner['feeds'])}: {owner['on_time']} of {owner['expected']} on time",
                     "What their data makes possible, which decisions wait for it, what would make delivery easier",
                 )
-        for feed in session.scalars(select(DataFeed).where(DataFeed.node_id == node.id)):
-            if any(e.get("feed_id") == feed.id for e in signal.get("evidence", [])):
-                add(feed.owner_id, f"owner of {feed.name}", "The findings in the latest file and the contract")
-    if detector in ("W1", "W4"):
-        for a in session.scalars(select(Artefact).where(Artefact.node_id == node.id, Artefact.status == "active")):
-            if any(e.get("artefact_id") == a.id for e in signal.get("evidence", [])):
-                add(a.owner_id, f"owner of {a.name}, which nobody opens", f"Which decision {a.name} should serve")
+    for feed in session.scalars(select(DataFeed).where(DataFeed.node_id == node.id)):
+        if any(e.get("feed_id") == feed.id for e in evidence):
+            add(feed.owner_id, f"owner of {feed.name}", "The findings in the latest file and the contract")
+    for a in session.scalars(select(Artefact).where(Artefact.node_id == node.id, Artefact.status == "active")):
+        if any(e.get("artefact_id") == a.id for e in evidence):
+            add(a.owner_id, f"owner of {a.name}, which nobody opens", f"Which decision {a.name} should serve")
+    if any(e.get("kind") == "legacy_running" for e in evidence):
         for item in session.scalars(select(LegacyProcess).where(LegacyProcess.node_id == node.id)):
             if item.status == "parallel":
                 add(item.owner_id, f"owner of {item.name}, still running", "What stops the retirement")
@@ -103,10 +111,12 @@ def _people(session: Session, node: Node, detector: str, signal: dict[str, Any])
     ]
 
 
-def _detail(session: Session, node: Node, play: str, detector: str, signal: dict[str, Any]) -> dict[str, Any]:
+def _detail(session: Session, node: Node, play: str, signals: list[dict[str, Any]]) -> dict[str, Any]:
+    """What a play proposes, from the evidence of the detectors it answers."""
+    evidence = [e for signal in signals for e in signal.get("evidence", [])]
     if play == "reconnect":
         return {
-            "people": _people(session, node, detector, signal),
+            "people": _people(session, node, signals),
             "steps": [
                 "Meet each person one to one within two weeks; start from the purpose, not the tool.",
                 "Show the evidence below and ask what would make the work worth their time.",
@@ -141,7 +151,7 @@ def _detail(session: Session, node: Node, play: str, detector: str, signal: dict
             if a.owner_id not in people
         ]
         return {"items": items, "steps": ["Name an active owner for each item; the owner is asked, not told."]}
-    unused = {e.get("artefact_id") for e in signal.get("evidence", []) if e.get("kind") == "unused_artefact"}
+    unused = {e.get("artefact_id") for e in evidence if e.get("kind") == "unused_artefact"}
     artefacts = [
         {
             "id": a.id,
@@ -152,7 +162,7 @@ def _detail(session: Session, node: Node, play: str, detector: str, signal: dict
         for a in session.scalars(select(Artefact).where(Artefact.node_id == node.id, Artefact.status == "active"))
         if a.id in unused or (a.kind == "allocation_rule" and not ((a.rationale or "").strip() and a.owner_id))
     ]
-    rules_ = [e for e in signal.get("evidence", []) if e.get("kind") in ("unused_rule", "undocumented_rule")]
+    rules_ = [e for e in evidence if e.get("kind") in ("unused_rule", "undocumented_rule")]
     return {
         "artefacts": artefacts,
         "rules": rules_,
@@ -161,35 +171,39 @@ def _detail(session: Session, node: Node, play: str, detector: str, signal: dict
 
 
 def proposed(session: Session, node: Node, signals: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The plays that fit the current alerts (and watches), with their detail, unless already taken up."""
-    taken = {
-        (a.detector, a.play)
-        for a in session.scalars(
-            select(HealthAction).where(HealthAction.node_id == node.id, HealthAction.status == "open")
-        )
-    }
-    out = []
-    for signal in signals:
-        if signal["severity"] not in ("alert", "watch"):
-            continue
+    """The plays that answer the current alerts and watches, each once with the detectors it answers (alerts
+    first) and its detail drawn from their evidence, unless it is already an open action."""
+    taken = set(
+        session.scalars(select(HealthAction.play).where(HealthAction.node_id == node.id, HealthAction.status == "open"))
+    )
+    raised = sorted(
+        (s for s in signals if s["severity"] in ("alert", "watch")),
+        key=lambda s: (s["severity"] != "alert", DETECTORS.index(s["detector"])),
+    )
+    by_play: dict[str, list[dict[str, Any]]] = {}
+    for signal in raised:
         for play in FITS[signal["detector"]]:
-            if (signal["detector"], play) in taken:
-                continue
-            detail = _detail(session, node, play, signal["detector"], signal)
-            if play == "assign_owners" and not detail["items"]:
-                continue
-            if play == "right_size" and not (detail["artefacts"] or detail["rules"]):
-                continue
-            out.append(
-                {
-                    "detector": signal["detector"],
-                    "severity": signal["severity"],
-                    "play": play,
-                    "title": PLAYS[play],
-                    "detail": detail,
-                }
-            )
-    return sorted(out, key=lambda p: (p["severity"] != "alert", p["detector"]))
+            by_play.setdefault(play, []).append(signal)
+    out = []
+    for play, answered in by_play.items():
+        if play in taken:
+            continue
+        detail = _detail(session, node, play, answered)
+        if play == "assign_owners" and not detail["items"]:
+            continue
+        if play == "right_size" and not (detail["artefacts"] or detail["rules"]):
+            continue
+        out.append(
+            {
+                "play": play,
+                "title": PLAYS[play],
+                "detector": answered[0]["detector"],
+                "detectors": [s["detector"] for s in answered],
+                "severity": answered[0]["severity"],
+                "detail": detail,
+            }
+        )
+    return sorted(out, key=lambda p: (p["severity"] != "alert", list(PLAYS).index(p["play"])))
 
 
 def action_view(a: HealthAction, owner: str | None) -> dict[str, Any]:
@@ -245,13 +259,10 @@ def take(
         raise InvalidInput(f"The due date {due} is in the past.")
     if session.scalar(
         select(HealthAction.id).where(
-            HealthAction.node_id == node.id,
-            HealthAction.detector == detector,
-            HealthAction.play == play,
-            HealthAction.status == "open",
+            HealthAction.node_id == node.id, HealthAction.play == play, HealthAction.status == "open"
         )
     ):
-        raise Conflict(f"{PLAYS[play]} for {detector} is already an open action.")
+        raise Conflict(f"{PLAYS[play]} is already an open action.")
     reading = session.scalars(
         select(HealthReading).where(HealthReading.node_id == node.id).order_by(HealthReading.week.desc()).limit(1)
     ).first()
@@ -259,7 +270,13 @@ def take(
     signal = next((s for s in signals if s["detector"] == detector), None)
     if signal is None or signal["severity"] not in ("alert", "watch"):
         raise RuleViolation(f"{detector} raises nothing for {node.name!r} now; run the detectors again first.")
-    detail = _detail(session, node, play, detector, signal)
+    answered = [signal] + [
+        s
+        for s in signals
+        if s["detector"] != detector and s["severity"] in ("alert", "watch") and play in FITS[s["detector"]]
+    ]
+    detail = _detail(session, node, play, answered)
+    detail["detectors"] = [s["detector"] for s in answered]
     detail["evidence"] = signal["evidence"][:20]
     detail["summary"] = signal["summary"]
     action = HealthAction(
