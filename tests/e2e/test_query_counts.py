@@ -27,8 +27,11 @@ from valuegate.config import load_settings
 from valuegate.db import Database
 from valuegate.dependencies import service as deps
 from valuegate.feedback import service as feedback
+from valuegate.feeds import actuals
 from valuegate.feeds import service as feeds
 from valuegate.gates import service as gates
+from valuegate.health import catalogue
+from valuegate.health import service as health
 from valuegate.milestones import service as milestones
 
 LISTS = [
@@ -65,6 +68,8 @@ PAGES = [
     "/portfolio/{project}/feedback",
     "/portfolio/{project}/feedback/anonymous",
     "/portfolio/{project}/feeds",
+    "/portfolio/{project}/health",
+    "/health",
 ]
 
 
@@ -167,6 +172,27 @@ def _grow_change(w: World, i: int) -> None:
         contract=[{"name": "CostCenter", "required": True}],
     )
     feeds.submit(w.s, actor=w["pmo"], feed_id=feed.id, period="2026-05", filename="f.csv", data=b"CostCenter\nCC-1\n")
+    ledger = feeds.register_feed(
+        w.s,
+        actor=w["pmo"],
+        node_id=project,
+        name=f"Ledger {i}",
+        channel="system",
+        due_business_day=5,
+        contract=[{"name": "CostCenter", "required": True}, {"name": "Amount", "type": "decimal"}],
+        amount_column="Amount",
+    )
+    target = w.measure(f"Ledger target {i}")
+    actuals.add_rule(w.s, actor=w["pmo"], feed_id=ledger.id, match={"CostCenter": "CC-1"}, measure_id=target)
+    feeds.submit(
+        w.s, actor=w["pmo"], feed_id=ledger.id, period="2026-05", filename="gl.csv", data=b"CostCenter,Amount\nCC-1,5\n"
+    )
+    artefact = catalogue.register(
+        w.s, actor=w["pmo"], node_id=project, name=f"Report {i}", published_on=TODAY - timedelta(days=90)
+    )
+    catalogue.import_uses(
+        w.s, actor=w["pmo"], node_id=project, uses=[{"artefact_id": artefact.id, "actor": f"a{i}", "day": str(TODAY)}]
+    )
 
 
 def _grow(w: World, n: int, first: int) -> None:
@@ -182,6 +208,7 @@ def _grow(w: World, n: int, first: int) -> None:
         deps.add_dependency(w.s, actor=w["owner"], upstream_id=mid, downstream_id=first)
         deps.add_impact(w.s, actor=w["owner"], measure_id=mid, service_id=svc)
         gates.request_move(w.s, actor=w["sponsor"], measure_id=mid, to_stage="identified")
+    health.run(w.s, w.node(w.ids["project"]), TODAY, "schedule")  # the page reads the week's reading
     w.s.commit()
 
 

@@ -529,3 +529,100 @@ def test_feed_upload_refuses_what_a_person_gets_wrong(web, monkeypatch) -> None:
     _refused(w, browser("viewer"), url, {"period": "2026-05"}, 403, "Only the feed&#39;s owner", files=csv)
     monkeypatch.setattr(reading, "MAX_BYTES", 10)
     _refused(w, owner, url, {"period": "2026-05"}, 413, "larger than the limit", files=csv)
+
+
+def test_health_forms_refuse_what_a_person_gets_wrong(web) -> None:  # type: ignore[no-untyped-def]
+    from valuegate.health import catalogue
+
+    w, browser = web
+    project = w.ids["project"]
+    catalogue.register(w.s, actor=w["pmo"], node_id=project, name="Showback", audience_size=20)
+    w.s.commit()
+    url = f"/portfolio/{project}/health"
+    pmo = browser("pmo")
+    page = pmo.get(url)
+    assert page.status_code == 200 and "Showback" in page.text
+    w.s.commit()
+    _refused(w, pmo, url, {"what": "profile", "maturity_level": "seven"}, 422, "maturity level is a whole number")
+    _refused(w, pmo, url, {"what": "profile", "maturity_level": "9"}, 422, "maturity level is 1 (initial) to 5")
+    _refused(w, pmo, url, {"what": "profile", "analyst_fte": "lots"}, 422, "analyst capacity is a number")
+    _refused(w, pmo, url, {"what": "profile", "thresholds": "w1_coverage_ok 0.5"}, 422, "name = number")
+    _refused(w, pmo, url, {"what": "profile", "thresholds": "w9 = 1"}, 422, "Unknown threshold")
+    _refused(w, pmo, url, {"what": "profile", "live_on": "soon"}, 422, "go-live date is a date")
+    _refused(w, pmo, url, {"what": "artefact", "name": "", "kind": "report"}, 422, "Name the artefact")
+    _refused(w, pmo, url, {"what": "artefact", "name": "Showback", "kind": "report"}, 409, "already has an artefact")
+    _refused(w, pmo, url, {"what": "play", "detector": "W1", "play": "reconnect"}, 422, "Choose who owns the action")
+    _refused(
+        w,
+        pmo,
+        url,
+        {"what": "play", "detector": "W3", "play": "reconnect", "owner_id": str(w.ids["owner"])},
+        422,
+        "raises nothing",
+    )
+    _refused(
+        w,
+        pmo,
+        url,
+        {"what": "outcome", "good_looks_like": "Monthly showback", "part_0": "GL extract", "review_on": "2026-09-01"},
+        422,
+        "needs its owner",
+    )
+    _refused(
+        w,
+        pmo,
+        url,
+        {
+            "what": "outcome",
+            "good_looks_like": "Monthly showback",
+            "part_0": "GL extract",
+            "part_owner_0": str(w.ids["owner"]),
+            "review_on": "2026-09-01",
+        },
+        422,
+        "Set at least one deliverable",
+    )
+    _refused(w, browser("viewer"), url, {"what": "artefact", "name": "X", "kind": "report"}, 403, "may not manage")
+    r = pmo.post(
+        url, {"what": "profile", "maturity_level": "2", "live_on": "2026-03-01", "thresholds": "w3_max_deferrals = 4"}
+    )
+    assert r.status_code == 303, r.text[:500]
+
+
+def test_ledger_forms_refuse_what_a_person_gets_wrong(web) -> None:  # type: ignore[no-untyped-def]
+    from valuegate.feeds import actuals
+    from valuegate.feeds import service as feeds
+
+    w, browser = web
+    project = w.ids["project"]
+    feed = feeds.register_feed(
+        w.s,
+        actor=w["pmo"],
+        node_id=project,
+        name="GL",
+        channel="system",
+        due_business_day=5,
+        contract=[{"name": "CostCenter", "required": True}, {"name": "Amount", "type": "decimal", "required": True}],
+        amount_column="Amount",
+    )
+    actuals.add_rule(w.s, actor=w["pmo"], feed_id=feed.id, match={"CostCenter": "CC-1"}, measure_id=w.ids["m"])
+    feeds.submit(
+        w.s, actor=w["pmo"], feed_id=feed.id, period="2026-05", filename="gl.csv", data=b"CostCenter,Amount\nCC-1,5\n"
+    )
+    proposal = actuals.proposals(w.s, actor=w["pmo"], node_id=project)[0]
+    w.s.commit()
+    url = f"/portfolio/{project}/feeds/ledger"
+    pmo = browser("pmo")
+    assert "Proposed actuals waiting" in pmo.get(f"/portfolio/{project}/feeds").text
+    rule = {"what": "rule", "feed_id": str(feed.id), "match_CostCenter": "CC-2", "kind": "one_time_cost"}
+    _refused(w, pmo, url, {**rule, "measure_id": str(w.ids["m"]), "share": "half"}, 422, "percentage")
+    _refused(w, pmo, url, {**rule, "measure_id": str(w.ids["m"]), "share": "150"}, 422, "share is above 0")
+    _refused(w, pmo, url, rule, 422, "Choose the measure")
+    _refused(w, pmo, url, {**rule, "measure_id": str(w.ids["m"]), "match_CostCenter": ""}, 422, "Match at least one")
+    decision = {"what": "proposal", "proposal_id": str(proposal["id"]), "version": str(proposal["version"])}
+    controller = browser("controller")
+    _refused(w, controller, url, {**decision, "decision": "correct", "amount": "7"}, 422, "Say why")
+    _refused(w, controller, url, {**decision, "decision": "dismiss"}, 422, "Say why")
+    _refused(w, pmo, url, {**decision, "decision": "confirm"}, 403, "controller or by finance")
+    r = controller.post(url, {**decision, "decision": "confirm"})
+    assert r.status_code == 303, r.text[:500]

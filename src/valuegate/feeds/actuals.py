@@ -186,29 +186,51 @@ def rules_of(session: Session, *, actor: Actor, feed_id: int) -> dict[str, Any]:
     """The feed's rules, what each allocated in the latest accepted file, and that file's unallocated amounts."""
     feed = _feed(session, feed_id)
     workstream_node(session, actor, feed.node_id, "node.view")
-    latest = session.scalars(
-        select(FeedSubmission)
-        .where(FeedSubmission.feed_id == feed.id, FeedSubmission.status == "accepted")
+    return ledger_rules(session, [feed.id])[feed.id]
+
+
+def ledger_rules(session: Session, feed_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """``rules_of`` for several feeds at once (a fixed number of queries, whatever their number)."""
+    latest: dict[int, tuple[int, str]] = {}
+    for row in session.execute(
+        select(FeedSubmission.id, FeedSubmission.feed_id, FeedSubmission.period)
+        .where(FeedSubmission.feed_id.in_(feed_ids), FeedSubmission.status == "accepted")
         .order_by(FeedSubmission.period.desc(), FeedSubmission.id.desc())
-        .limit(1)
-    ).first()
-    allocation = (json.loads(latest.report).get("allocation") or {}) if latest else {}
-    by_rule = allocation.get("rules", {})
+    ):
+        latest.setdefault(row.feed_id, (row.id, row.period))
+    reports = (
+        dict(
+            session.execute(
+                select(FeedSubmission.id, FeedSubmission.report).where(
+                    FeedSubmission.id.in_([sub for sub, _p in latest.values()])
+                )
+            ).all()
+        )
+        if latest
+        else {}
+    )
     owner = Person.__table__.alias("owner")
     rows = session.execute(
         select(MappingRule, Node.name, owner.c.name)
         .join(Node, Node.id == MappingRule.measure_id)
         .outerjoin(owner, owner.c.id == MappingRule.owner_id)
-        .where(MappingRule.feed_id == feed.id)
+        .where(MappingRule.feed_id.in_(feed_ids))
         .order_by(MappingRule.status, MappingRule.id)
     ).all()
-    return {
-        "feed_id": feed.id,
-        "period": latest.period if latest else None,
-        "submission_id": latest.id if latest else None,
-        "rules": [rule_view(r, m, o, by_rule.get(str(r.id))) for r, m, o in rows],
-        "allocation": {k: v for k, v in allocation.items() if k not in ("rules", "targets")},
-    }
+    out = {}
+    for fid in feed_ids:
+        sub_id: int | None = latest[fid][0] if fid in latest else None
+        period: str | None = latest[fid][1] if fid in latest else None
+        allocation = (json.loads(reports[sub_id]).get("allocation") or {}) if sub_id is not None else {}
+        by_rule = allocation.get("rules", {})
+        out[fid] = {
+            "feed_id": fid,
+            "period": period,
+            "submission_id": sub_id,
+            "rules": [rule_view(r, m, o, by_rule.get(str(r.id))) for r, m, o in rows if r.feed_id == fid],
+            "allocation": {k: v for k, v in allocation.items() if k not in ("rules", "targets")},
+        }
+    return out
 
 
 def allocate_submission(

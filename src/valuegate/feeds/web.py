@@ -64,7 +64,7 @@ def feeds_page(
             "grid": grid,
             "may_submit": {f.id: f.owner_id == page.actor.person_id or may_manage for f in feeds},
             "may_manage": may_manage,
-            "rules": {f.id: actuals.rules_of(s, actor=page.actor, feed_id=f.id) for f in feeds if f.amount_column},
+            "rules": actuals.ledger_rules(s, [f.id for f in feeds if f.amount_column]),
             "match_columns": {f.id: _match_columns(f) for f in feeds},
             "proposals": actuals.proposals(s, actor=page.actor, node_id=node_id),
             "measures": [
