@@ -139,7 +139,7 @@ class _Demo:
         load_feeds_demo(
             s, project_id=self.cost_model, lead=pmo, owner=self.p["controller2"], mapped_measure=self.m_unit_cost
         )
-        load_health_demo(s, project_id=self.cost_model, lead=pmo, who=self.p, deferred_measure=self.m_unit_cost)
+        load_health_demo(s, project_id=self.cost_model, lead=pmo, who=self.p, deferred_measure=self.m_deferred)
 
     # --- helpers ------------------------------------------------------------------------------------
 
@@ -335,6 +335,7 @@ class _Demo:
         self.details(m3, milestones_due=[("Inventory complete", 20), ("Migration of 40 instances", 120)])
         self.advance(m3, "detailed")
         self.m_unit_cost = self.measure(model, "Unit cost per service for application owners", "apps", 8_000)
+        self.m_deferred = self.measure(model, "Chargeback of cloud costs to products", "apps", 12_000)
         self.m_cost_model = m1
 
     def _itsm(self, root: int) -> None:

@@ -1,6 +1,6 @@
 """The demo's implementation hitting the wall: the TBM cost model is live for five months, its showback report is
 read by fewer cost-centre managers each week, a tower dashboard nobody opens, a four-layer model at maturity 2,
-the Excel showback workbook still running in parallel, the unit-cost decision deferred at three steering meetings
+the Excel showback workbook still running in parallel, the cloud chargeback decision deferred at three steering meetings
 in a row, and the ledger feed's last file rejected for a renamed column. Weekly readings show the slide."""
 
 from __future__ import annotations

@@ -27,7 +27,7 @@ def test_the_health_page_its_evidence_and_plays(page, live) -> None:  # type: ig
         page.get_by_role("img", name="Weekly score").count() == 1 or page.locator("figure.trend-chart svg").count() == 1
     )
     w3 = page.get_by_test_id("detector-W3")
-    assert "alert" in w3.inner_text() and "Unit cost per service for application owners" in w3.inner_text()
+    assert "alert" in w3.inner_text() and "Chargeback of cloud costs to products" in w3.inner_text()
     w1 = page.get_by_test_id("detector-W1")
     assert "7 of 60 intended users" in w1.inner_text()
     assert "Infrastructure tower cost dashboard" in w1.inner_text()

@@ -136,6 +136,7 @@ class Bench:
         figures.append(Figure("audit verify (whole log)", _timed(verify_runs, lambda i: self._verify()), 30_000))
         figures += self._adoption(pmo.id)
         figures += self._feeds()
+        figures += self._health(pmo.id)
         return BenchResult(report, figures)
 
     def _feeds(self) -> list[Figure]:
@@ -151,7 +152,40 @@ class Bench:
             f"feed submission, {self.scale.feed_rows:,} rows ({memory['file_mb']:.0f} MB; "
             f"peak {memory['python_peak_mb']:.0f} MB Python + {memory['arrow_peak_mb']:.0f} MB Arrow)"
         )
-        return [Figure(label, runs)]
+        figures = [Figure(label, runs)]
+        rules = bench.add_rules()
+        figures.append(
+            Figure(
+                f"feed submission, {self.scale.feed_rows:,} rows, allocated by {rules} mapping rules "
+                "(proposed actuals, unallocated by key)",
+                _timed(3, bench.submit),
+            )
+        )
+        return figures
+
+    def _health(self, pmo_id: int) -> list[Figure]:
+        """The detectors over many monitored implementations (the worker's pass), one on demand, and the pages."""
+        from valuegate.scale.health_bench import HealthBench
+
+        n = self.scale.health_implementations
+        if not n:
+            return []
+        bench = HealthBench(self.db, self.settings, today=self.today, implementations=n)
+        figures = [
+            Figure(
+                f"health: worker's pass over {n:,} implementations ({bench.uses:,} artefact uses)",
+                _timed(1, bench.daily_pass),
+            ),
+            Figure("health: one implementation's detectors on demand", _timed(3, bench.on_demand)),
+        ]
+        figures += self._pages_of(
+            pmo_id,
+            [
+                ("health of an implementation", f"/portfolio/{bench.nodes[0]}/health"),
+                (f"implementations by health ({n:,})", "/health"),
+            ],
+        )
+        return figures
 
     def _adoption(self, pmo_id: int) -> list[Figure]:
         """Usage events into an audience, then the success metrics over them."""

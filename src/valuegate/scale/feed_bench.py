@@ -15,9 +15,11 @@ from valuegate.auth.policy import SYSTEM
 from valuegate.config import Settings
 from valuegate.context import bind
 from valuegate.db import Database
+from valuegate.feeds import actuals
 from valuegate.feeds import service as feeds
+from valuegate.feeds.models import DataFeed
 from valuegate.feeds.templates import GENERAL_LEDGER
-from valuegate.portfolio.models import Node
+from valuegate.portfolio.models import Measure, Node
 
 CONTRACT = GENERAL_LEDGER
 
@@ -52,6 +54,35 @@ class FeedBench:
                 key_columns=["CostCenter"],
                 amount_column="Amount",
             ).id
+
+    def add_rules(self, count: int = 200) -> int:
+        """Mapping rules sending half the file's cost centres to the project's measures (the rest stays
+        unallocated); returns how many."""
+        with self.db.session(write=True) as s:
+            bind(s, self.settings, self.today)
+            feed = s.get(DataFeed, self.feed)
+            assert feed is not None
+            project = s.get(Node, feed.node_id)
+            assert project is not None
+            measures = list(
+                s.scalars(
+                    select(Node.id)
+                    .join(Measure, Measure.node_id == Node.id)
+                    .where(Node.path.startswith(project.path), Measure.stage.not_in(("closed", "cancelled")))
+                    .limit(count)
+                )
+            )
+            assert measures, "the benchmark's project has open measures"
+            for i in range(count):
+                actuals.add_rule(
+                    s,
+                    actor=SYSTEM,
+                    feed_id=self.feed,
+                    match={"CostCenter": f"CC-{i:04d}", "Account": "6*"},
+                    measure_id=measures[i % len(measures)],
+                    rationale="Benchmark rule",
+                )
+        return count
 
     def submit(self, _i: int = 0) -> Any:
         with self.db.session(write=True) as s:

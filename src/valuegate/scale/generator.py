@@ -48,12 +48,13 @@ class Scale:
     usage_events: int = 0  # for the adoption benchmark (loaded by the bench, not the generator)
     usage_users: int = 0
     feed_rows: int = 0  # rows of the general-ledger file the feed benchmark submits
+    health_implementations: int = 0  # monitored implementations of the health benchmark
 
 
 SCALES = {
-    "s7k": Scale("s7k", 40, 7_000, 100_000, 24, 300_000, 20_000, 2_000, 1_000_000, 5_000_000, 20_000, 1_000_000),
-    "s1k": Scale("s1k", 10, 1_000, 14_000, 24, 42_000, 3_000, 400, 150_000, 500_000, 4_000, 200_000),
-    "tiny": Scale("tiny", 3, 12, 150, 24, 450, 40, 40, 2_000, 20_000, 200, 5_000),
+    "s7k": Scale("s7k", 40, 7_000, 100_000, 24, 300_000, 20_000, 2_000, 1_000_000, 5_000_000, 20_000, 1_000_000, 500),
+    "s1k": Scale("s1k", 10, 1_000, 14_000, 24, 42_000, 3_000, 400, 150_000, 500_000, 4_000, 200_000, 100),
+    "tiny": Scale("tiny", 3, 12, 150, 24, 450, 40, 40, 2_000, 20_000, 200, 5_000, 6),
 }
 
 # Share of measures per stage: a living portfolio, most of it still in the funnel.
