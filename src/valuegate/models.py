@@ -25,7 +25,7 @@ from valuegate.db import Base
 from valuegate.decisions.models import Decision, Meeting, MeetingAttendee
 from valuegate.dependencies.models import BusinessService, Dependency, ServiceImpact
 from valuegate.feedback.models import AnonymousResponse, CheckIn, FeedbackItem
-from valuegate.feeds.models import DataFeed, FeedSubmission, MappingRule, ProposedActual
+from valuegate.feeds.models import ChangeNotice, DataFeed, FeedSubmission, MappingRule, ProposedActual
 from valuegate.finance.models import Rebaseline, SignOff, ValueFact
 from valuegate.gates.models import GateAction, GateDef, GateRequest, StageChange, StageDef
 from valuegate.health.models import (
@@ -63,6 +63,7 @@ __all__ = [
     "BusinessService",
     "Champion",
     "ChampionActivity",
+    "ChangeNotice",
     "CheckIn",
     "CommunicationItem",
     "CommunicationSent",

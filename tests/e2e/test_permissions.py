@@ -895,6 +895,13 @@ CASES: list[Case] = [
     Case("GET", "/api/submissions/{submission_id}", ALL, _submission),
     Case(
         "POST",
+        "/api/feeds/{feed_id}/change-notices",
+        PLANNERS,
+        _feed,
+        lambda p: {"period": "2026-07", "note": "Vendor column added"},
+    ),
+    Case(
+        "POST",
         "/api/feeds/{feed_id}/mapping-rules",
         PLANNERS,
         _ledger,

@@ -626,3 +626,8 @@ def test_ledger_forms_refuse_what_a_person_gets_wrong(web) -> None:  # type: ign
     _refused(w, pmo, url, {**decision, "decision": "confirm"}, 403, "controller or by finance")
     r = controller.post(url, {**decision, "decision": "confirm"})
     assert r.status_code == 303, r.text[:500]
+    notice = {"what": "notice", "feed_id": str(feed.id), "period": "2026-06"}
+    _refused(w, pmo, url, {**notice, "note": ""}, 422, "Say what changes")
+    _refused(w, pmo, url, {**notice, "period": "June", "note": "Renamed"}, 422, "a month such as 2026-05")
+    _refused(w, pmo, url, {**notice, "period": "2026-05", "note": "Renamed"}, 409, "already arrived")
+    assert pmo.post(url, {**notice, "note": "Vendor column added"}).status_code == 303

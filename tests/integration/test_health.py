@@ -354,3 +354,32 @@ def test_catalogue_refuses_bad_input_and_records_citations(stalled: World) -> No
     catalogue.record_use(w.s, actor=w["viewer"], artefact_id=w.ids["dead"])
     listed = {a["name"]: a for a in catalogue.catalogue(w.s, actor=w["viewer"], node_id=node)}
     assert listed["Tower dashboard"]["last_used_on"] == TODAY.isoformat()
+
+
+def test_an_announced_schema_change_is_governance_not_drift(session) -> None:  # type: ignore[no-untyped-def]
+    w = build_world(session)
+    feed = _feed(w)
+    assert _send(w, feed, "2026-03", date(2026, 4, 3)) == "accepted"
+    assert _send(w, feed, "2026-04", date(2026, 5, 6)) == "accepted"
+    with pytest.raises(InvalidInput, match="Say what changes"):
+        feeds.announce_change(session, actor=w["owner"], feed_id=feed, period="2026-05", note=" ")
+    with pytest.raises(PermissionDenied, match="Only the feed's owner"):
+        feeds.announce_change(session, actor=w["viewer"], feed_id=feed, period="2026-05", note="Renamed")
+    with pytest.raises(Conflict, match="already arrived"):
+        feeds.announce_change(session, actor=w["owner"], feed_id=feed, period="2026-04", note="Renamed")
+    feeds.announce_change(
+        session, actor=w["owner"], feed_id=feed, period="2026-05", note="CostCenter becomes Cost Centre (new ERP)"
+    )
+    with on_day(session, date(2026, 6, 4)):
+        s = feeds.submit(
+            session,
+            actor=w["owner"],
+            feed_id=feed,
+            period="2026-05",
+            filename="gl.csv",
+            data=_gl("Cost Centre,Account,Amount"),
+        )
+    assert json.loads(s.report)["change_notice"] == "CostCenter becomes Cost Centre (new ERP)"
+    view = health.health(session, actor=w["pmo"], node_id=w.ids["project"])
+    dg = _signal(view, "DG")
+    assert dg["figures"]["schema_changes"] == 0 and not any(e["kind"].startswith("schema_") for e in dg["evidence"])

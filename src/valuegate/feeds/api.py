@@ -51,6 +51,17 @@ async def submit(
     return service.submission_view(s)
 
 
+class NoticeIn(BaseModel):
+    period: str
+    note: str = Field(max_length=2000)
+
+
+@router.post("/feeds/{feed_id}/change-notices", status_code=201)
+def announce(feed_id: int, body: NoticeIn, actor: ActorDep, session: SessionDep) -> dict[str, Any]:
+    notice = service.announce_change(session, actor=actor, feed_id=feed_id, period=body.period, note=body.note)
+    return {"id": notice.id, "feed_id": feed_id, "period": notice.period, "note": notice.note}
+
+
 @router.get("/submissions/{submission_id}")
 def submission(submission_id: int, actor: ActorDep, session: SessionDep) -> dict[str, Any]:
     return service.get_submission(session, actor=actor, submission_id=submission_id)

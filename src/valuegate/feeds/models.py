@@ -109,3 +109,17 @@ class ProposedActual(Base):
     version: Mapped[int] = mapped_column(default=1)
 
     __mapper_args__ = {"version_id_col": version}
+
+
+class ChangeNotice(Base):
+    """The owner's notice that a feed's file changes shape from a period on (columns renamed, added, retyped):
+    a change announced before the file arrives is governance, one that is not is drift."""
+
+    __tablename__ = "feed_change_notice"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    feed_id: Mapped[int] = mapped_column(ForeignKey("data_feed.id"), index=True)
+    period: Mapped[str] = mapped_column(String(7))
+    note: Mapped[str] = mapped_column(Text)
+    announced_by: Mapped[int | None] = mapped_column(BigInteger)
+    announced_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -17,7 +17,7 @@ from valuegate.change.service import check_person, workstream_node
 from valuegate.context import today_of
 from valuegate.errors import Conflict, InvalidInput, NotFound, PermissionDenied, TooLarge
 from valuegate.feeds import actuals, checks, reading, rules
-from valuegate.feeds.models import DataFeed, FeedSubmission
+from valuegate.feeds.models import ChangeNotice, DataFeed, FeedSubmission
 from valuegate.feeds.rules import Column
 
 CHANNELS = ("system", "manual")
@@ -233,6 +233,11 @@ def submit(
             if k in sheet.columns
         }
         submission.key_values = json.dumps(keys)
+    notices = session.scalars(
+        select(ChangeNotice.note).where(ChangeNotice.feed_id == feed.id, ChangeNotice.period == month)
+    ).all()
+    if notices:
+        report["change_notice"] = " ".join(notices)
     due = due_date(month, feed.due_business_day)
     received = datetime.combine(today_of(session), datetime.now(UTC).time(), UTC).replace(microsecond=0)
     report["due_on"] = due.isoformat()
@@ -249,6 +254,32 @@ def submit(
             submission.report = json.dumps(report, default=str)
     session.commit()
     return submission
+
+
+def announce_change(session: Session, *, actor: Actor, feed_id: int, period: str, note: str) -> ChangeNotice:
+    """The owner says, before sending it, that the period's file changes shape: the change is then governance,
+    not drift (the health monitor's data-governance detector reads it)."""
+    feed = get_feed(session, feed_id)
+    if actor.person_id is None or actor.person_id != feed.owner_id:
+        node = workstream_node(session, actor, feed.node_id, "node.view")
+        try:
+            require(session, actor, "change.manage", node)
+        except PermissionDenied as exc:
+            raise PermissionDenied(
+                f"Only the feed's owner or the workstream's leads announce changes to {feed.name!r}."
+            ) from exc
+    month = _period(period)
+    if not note.strip():
+        raise InvalidInput("Say what changes in the file (e.g. 'CostCenter is renamed Cost Centre').")
+    if session.scalar(
+        select(FeedSubmission.id).where(FeedSubmission.feed_id == feed.id, FeedSubmission.period == month)
+    ):
+        raise Conflict(f"A file for {month} has already arrived; announce a change before the file it concerns.")
+    notice = ChangeNotice(feed_id=feed.id, period=month, note=note.strip(), announced_by=actor.person_id)
+    after = {"feed_id": feed.id, "period": month, "note": notice.note}
+    audit.record_created(session, actor_id=actor.person_id, row=notice, action="feed.announce", after=after)
+    session.commit()
+    return notice
 
 
 def submission_view(s: FeedSubmission) -> dict[str, Any]:

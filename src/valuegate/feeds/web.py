@@ -153,6 +153,14 @@ def _ledger_act(request: Request, page: Page, node_id: int, typed: dict[str, str
                 owner_id=optional_id(typed.get("owner_id", ""), "owner"),
                 rationale=typed.get("rationale", ""),
             )
+        if what == "notice":
+            return service.announce_change(
+                s,
+                actor=page.actor,
+                feed_id=optional_id(typed.get("feed_id", ""), "feed") or 0,
+                period=typed.get("period", ""),
+                note=typed.get("note", ""),
+            )
         if what == "proposal":
             version = typed.get("version", "")
             return actuals.decide(

@@ -20,7 +20,7 @@ from valuegate.auth.policy import SYSTEM
 from valuegate.change.models import AudienceGroup, LegacyProcess
 from valuegate.decisions.models import Decision, Meeting
 from valuegate.feeds import service as feeds
-from valuegate.feeds.models import DataFeed, FeedSubmission, MappingRule
+from valuegate.feeds.models import ChangeNotice, DataFeed, FeedSubmission, MappingRule
 from valuegate.gates.models import GateRequest
 from valuegate.health import rules
 from valuegate.health.models import Artefact, ArtefactUse, DecisionCitation, HealthProfile
@@ -356,6 +356,12 @@ def dg(session: Session, node: Node, as_of: date) -> list[rules.FeedState]:
         ).all()
     )
     with_rules = set(session.scalars(select(MappingRule.feed_id).where(MappingRule.feed_id.in_(ids))))
+    announced = {
+        (fid, period)
+        for fid, period in session.execute(
+            select(ChangeNotice.feed_id, ChangeNotice.period).where(ChangeNotice.feed_id.in_(ids))
+        )
+    }
     return [
         rules.FeedState(
             feed.id,
@@ -367,6 +373,7 @@ def dg(session: Session, node: Node, as_of: date) -> list[rules.FeedState]:
             total[feed.id],
             feed.owner_id,
             editors.get(feed.id, 0) if feed.id in with_rules else None,
+            feed.id in latest and (feed.id, latest[feed.id][1]) in announced,
         )
         for feed in feed_rows
     ]

@@ -21,6 +21,19 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     op.create_table(
+        "feed_change_notice",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("feed_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("period", sa.String(length=7), nullable=False),
+        sa.Column("note", sa.Text(), nullable=False),
+        sa.Column("announced_by", sa.BigInteger(), nullable=True),
+        sa.Column("announced_at", valuegate.db.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["feed_id"], ["data_feed.id"], name=op.f("fk_feed_change_notice_feed_id_data_feed")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_feed_change_notice")),
+    )
+    with op.batch_alter_table("feed_change_notice", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_feed_change_notice_feed_id"), ["feed_id"], unique=False)
+    op.create_table(
         "health_action",
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("node_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
@@ -214,6 +227,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("feed_change_notice", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_feed_change_notice_feed_id"))
+    op.drop_table("feed_change_notice")
     with op.batch_alter_table("feed_submission", schema=None) as batch_op:
         batch_op.drop_column("unallocated_share")
 
