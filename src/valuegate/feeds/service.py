@@ -136,6 +136,17 @@ def get_feed(session: Session, feed_id: int) -> DataFeed:
     return feed
 
 
+def _owner_or_lead(session: Session, actor: Actor, feed: DataFeed, what: str) -> None:
+    """A feed's files and notices come from its owner, or from the workstream's leads."""
+    if actor.person_id is not None and actor.person_id == feed.owner_id:
+        return
+    node = workstream_node(session, actor, feed.node_id, "node.view")
+    try:
+        require(session, actor, "change.manage", node)
+    except PermissionDenied as exc:
+        raise PermissionDenied(f"Only the feed's owner or the workstream's leads {what} {feed.name!r}.") from exc
+
+
 def _previous(session: Session, feed: DataFeed, period: str) -> checks.Previous:
     accepted = list(
         session.scalars(
@@ -173,12 +184,7 @@ def submit(
     """Check a file for a period and keep the outcome. A file that cannot be read is kept as a rejected
     submission with the reason; nothing of its content is stored either way."""
     feed = get_feed(session, feed_id)
-    if actor.person_id is None or actor.person_id != feed.owner_id:
-        node = workstream_node(session, actor, feed.node_id, "node.view")
-        try:
-            require(session, actor, "change.manage", node)
-        except PermissionDenied as exc:
-            raise PermissionDenied(f"Only the feed's owner or the workstream's leads submit {feed.name!r}.") from exc
+    _owner_or_lead(session, actor, feed, "submit")
     if channel not in SUBMISSION_CHANNELS:
         raise InvalidInput(f"Unknown channel {channel!r}.")
     month = _period(period)
@@ -260,14 +266,7 @@ def announce_change(session: Session, *, actor: Actor, feed_id: int, period: str
     """The owner says, before sending it, that the period's file changes shape: the change is then governance,
     not drift (the health monitor's data-governance detector reads it)."""
     feed = get_feed(session, feed_id)
-    if actor.person_id is None or actor.person_id != feed.owner_id:
-        node = workstream_node(session, actor, feed.node_id, "node.view")
-        try:
-            require(session, actor, "change.manage", node)
-        except PermissionDenied as exc:
-            raise PermissionDenied(
-                f"Only the feed's owner or the workstream's leads announce changes to {feed.name!r}."
-            ) from exc
+    _owner_or_lead(session, actor, feed, "announce changes to")
     month = _period(period)
     if not note.strip():
         raise InvalidInput("Say what changes in the file (e.g. 'CostCenter is renamed Cost Centre').")
