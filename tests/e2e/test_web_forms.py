@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
 from tests.conftest import TODAY
 from tests.e2e.test_bad_input import _state
@@ -631,3 +632,28 @@ def test_ledger_forms_refuse_what_a_person_gets_wrong(web) -> None:  # type: ign
     _refused(w, pmo, url, {**notice, "period": "June", "note": "Renamed"}, 422, "a month such as 2026-05")
     _refused(w, pmo, url, {**notice, "period": "2026-05", "note": "Renamed"}, 409, "already arrived")
     assert pmo.post(url, {**notice, "note": "Vendor column added"}).status_code == 303
+
+
+def test_a_decision_cites_the_artefacts_it_rests_on(web) -> None:  # type: ignore[no-untyped-def]
+    from valuegate.decisions import service as decisions
+    from valuegate.health import catalogue
+    from valuegate.health.models import DecisionCitation
+
+    w, browser = web
+    project = w.ids["project"]
+    report = catalogue.register(w.s, actor=w["pmo"], node_id=project, name="Showback report", audience_size=20)
+    meeting = decisions.create_meeting(w.s, actor=w["pmo"], title="Steering", held_on=TODAY, node_id=project)
+    w.s.commit()
+    pmo = browser("pmo")
+    page = pmo.get(f"/meetings/{meeting.id}")
+    assert "Showback report (Project)" in page.text
+    url = f"/meetings/{meeting.id}/decisions"
+    _refused(
+        w, pmo, url, {"outcome": "note", "text": "Reviewed", "artefact_ids": "x"}, 422, "artefact must be a number"
+    )
+    _refused(w, pmo, url, {"outcome": "note", "text": "Reviewed", "artefact_ids": "987654"}, 404, "no artefact")
+    r = pmo.post(url, {"outcome": "note", "text": "Showback reviewed", "artefact_ids": str(report.id)})
+    assert r.status_code == 303, r.text[:500]
+    w.s.expire_all()
+    assert w.s.scalars(select(DecisionCitation.artefact_id)).all() == [report.id]
+    assert "rests on Showback report" in pmo.get(f"/meetings/{meeting.id}").text

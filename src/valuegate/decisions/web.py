@@ -14,6 +14,7 @@ from valuegate.auth.policy import can
 from valuegate.decisions import service as meetings
 from valuegate.decisions.models import Meeting, MeetingAttendee
 from valuegate.gates.web import business_cases
+from valuegate.health import catalogue
 from valuegate.portfolio.models import Node
 from valuegate.rollups.web import choices
 from valuegate.web.forms import optional_id, parse_day
@@ -98,6 +99,8 @@ def meeting_page(
         ).all()
     )
     may_note = can(s, page.actor, "meeting.manage", scope)
+    artefacts = catalogue.citable(s, scope)
+    cited = catalogue.citations(s, [d["id"] for d in record["decisions"]])
     return render(
         request,
         page,
@@ -113,6 +116,8 @@ def meeting_page(
             "decidable": mine,
             "measure_names": measure_names,
             "may_note": may_note,
+            "artefacts": artefacts,
+            "cited": cited,
             "error": error,
         },
         status,
@@ -133,10 +138,13 @@ def record(
     text: Annotated[str, Form()] = "",
     gate_request_id: Annotated[str, Form()] = "",
     defer_until: Annotated[str, Form()] = "",
+    artefact_ids: Annotated[list[str] | None, Form()] = None,
 ) -> Response:
-    return submit(
-        page,
-        lambda: meetings.record_decision(
+    def act() -> object:
+        cites = [i for i in (optional_id(v, "artefact") for v in artefact_ids or []) if i is not None]
+        for artefact_id in cites:  # checked before anything is recorded
+            catalogue.get_artefact(page.session, artefact_id)
+        decision = meetings.record_decision(
             page.session,
             actor=page.actor,
             meeting_id=meeting_id,
@@ -144,7 +152,14 @@ def record(
             outcome=outcome,
             text=text,
             defer_until=parse_day(defer_until, "The new date") if outcome == "defer" else None,
-        ),
+        )
+        if cites:
+            catalogue.cite(page.session, actor=page.actor, decision_id=decision.id, artefact_ids=cites)
+        return decision
+
+    return submit(
+        page,
+        act,
         then=f"/meetings/{meeting_id}#minutes",
         failure=lambda exc: meeting_page(request, page, meeting_id, error=exc.detail, status=exc.status),
     )

@@ -172,14 +172,16 @@ def import_uses(session: Session, *, actor: Actor, node_id: int, uses: Sequence[
 
 
 def cite(session: Session, *, actor: Actor, decision_id: int, artefact_ids: list[int]) -> list[int]:
-    """A steering decision rests on these artefacts; returns the artefacts it now cites."""
+    """A steering decision rests on these artefacts; returns the artefacts it now cites. Who recorded the
+    decision, or who manages the meeting's scope, says so."""
     decision = session.get(Decision, decision_id)
     if decision is None:
         raise NotFound(f"There is no decision with id {decision_id}.")
-    meeting = session.get(Meeting, decision.meeting_id) if decision.meeting_id else None
-    scope = meeting.node_id if meeting and meeting.node_id else decision.measure_id
-    node = session.get(Node, scope) if scope else None
-    require(session, actor, "meeting.manage", node, what="steering decisions")
+    if actor.person_id is None or actor.person_id != decision.recorded_by:
+        meeting = session.get(Meeting, decision.meeting_id) if decision.meeting_id else None
+        scope = meeting.node_id if meeting and meeting.node_id else decision.measure_id
+        node = session.get(Node, scope) if scope else None
+        require(session, actor, "meeting.manage", node, what="steering decisions")
     if not artefact_ids:
         raise InvalidInput("Name the artefacts the decision rests on.")
     cited = set(
@@ -198,6 +200,30 @@ def cite(session: Session, *, actor: Actor, decision_id: int, artefact_ids: list
     )
     session.commit()
     return sorted(set(artefact_ids) | cited)
+
+
+def citable(session: Session, node: Node | None, limit: int = 200) -> list[tuple[int, str]]:
+    """Active artefacts a decision in this scope can rest on (the whole portfolio's when no scope)."""
+    q = select(Artefact.id, Artefact.name, Node.name).join(Node, Node.id == Artefact.node_id)
+    q = q.where(Artefact.status == "active", Artefact.kind.in_(("report", "dashboard", "model", "dataset")))
+    if node is not None:
+        q = q.where(Node.path.startswith(node.path))
+    rows = session.execute(q.order_by(Node.name, Artefact.name).limit(limit)).all()
+    return [(i, f"{name} ({where})") for i, name, where in rows]
+
+
+def citations(session: Session, decision_ids: list[int]) -> dict[int, list[str]]:
+    """The artefacts each decision rests on, by name."""
+    out: dict[int, list[str]] = {}
+    if decision_ids:
+        for decision_id, name in session.execute(
+            select(DecisionCitation.decision_id, Artefact.name)
+            .join(Artefact, Artefact.id == DecisionCitation.artefact_id)
+            .where(DecisionCitation.decision_id.in_(decision_ids))
+            .order_by(Artefact.name)
+        ):
+            out.setdefault(decision_id, []).append(name)
+    return out
 
 
 def view(item: Artefact, owner: str | None, uses_30d: int, users_30d: int, last_used: date | None) -> dict[str, Any]:
