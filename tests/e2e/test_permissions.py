@@ -894,6 +894,13 @@ CASES: list[Case] = [
     ),
     Case("GET", "/api/submissions/{submission_id}", ALL, _submission),
     Case(
+        "PATCH",
+        "/api/feeds/{feed_id}",
+        PLANNERS,
+        _feed,
+        lambda p: {"version": 1, "changes": {"owner_id": p["sponsor"]}},
+    ),
+    Case(
         "POST",
         "/api/feeds/{feed_id}/change-notices",
         PLANNERS,

@@ -534,6 +534,7 @@ def test_feed_upload_refuses_what_a_person_gets_wrong(web, monkeypatch) -> None:
 
 def test_health_forms_refuse_what_a_person_gets_wrong(web) -> None:  # type: ignore[no-untyped-def]
     from valuegate.health import catalogue
+    from valuegate.health.models import Artefact
 
     w, browser = web
     project = w.ids["project"]
@@ -584,6 +585,13 @@ def test_health_forms_refuse_what_a_person_gets_wrong(web) -> None:  # type: ign
         "Set at least one deliverable",
     )
     _refused(w, browser("viewer"), url, {"what": "artefact", "name": "X", "kind": "report"}, 403, "may not manage")
+    showback = w.s.scalar(select(Artefact.id).where(Artefact.name == "Showback"))
+    w.s.commit()
+    change = {"what": "artefact_update", "artefact_id": str(showback), "version": "1", "owner_id": ""}
+    _refused(w, pmo, url, {**change, "status": "retired"}, 422, "Say why")
+    _refused(w, pmo, url, {**change, "status": "gone", "status_reason": "x"}, 422, "status is one of")
+    r = pmo.post(url, {**change, "status": "retirement_proposed", "status_reason": "Nobody opens it"})
+    assert r.status_code == 303, r.text[:300]
     r = pmo.post(
         url, {"what": "profile", "maturity_level": "2", "live_on": "2026-03-01", "thresholds": "w3_max_deferrals = 4"}
     )
@@ -632,6 +640,11 @@ def test_ledger_forms_refuse_what_a_person_gets_wrong(web) -> None:  # type: ign
     _refused(w, pmo, url, {**notice, "period": "June", "note": "Renamed"}, 422, "a month such as 2026-05")
     _refused(w, pmo, url, {**notice, "period": "2026-05", "note": "Renamed"}, 409, "already arrived")
     assert pmo.post(url, {**notice, "note": "Vendor column added"}).status_code == 303
+    owner = {"what": "owner", "feed_id": str(feed.id), "version": "1"}
+    _refused(w, pmo, url, {**owner, "owner_id": "987654"}, 404, "no person")
+    _refused(w, controller, url, {**owner, "owner_id": str(w.ids["owner"])}, 403, "may not manage")
+    assert pmo.post(url, {**owner, "owner_id": str(w.ids["owner"])}).status_code == 303
+    _refused(w, pmo, url, {**owner, "owner_id": str(w.ids["sponsor"])}, 409, "changed by someone else")
 
 
 def test_a_decision_cites_the_artefacts_it_rests_on(web) -> None:  # type: ignore[no-untyped-def]

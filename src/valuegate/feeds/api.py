@@ -34,6 +34,17 @@ def register(node_id: int, body: FeedIn, actor: ActorDep, session: SessionDep) -
     return {"id": feed.id, "name": feed.name}
 
 
+class FeedPatch(BaseModel):
+    version: int | None = None
+    changes: dict[str, Any]
+
+
+@router.patch("/feeds/{feed_id}")
+def update(feed_id: int, body: FeedPatch, actor: ActorDep, session: SessionDep) -> dict[str, Any]:
+    feed = service.update_feed(session, actor=actor, feed_id=feed_id, version=body.version, changes=body.changes)
+    return {"id": feed.id, "owner_id": feed.owner_id, "version": feed.version}
+
+
 @router.get("/nodes/{node_id}/feeds/calendar")
 def calendar(node_id: int, actor: ActorDep, session: SessionDep, months: int = 6) -> list[dict[str, Any]]:
     return service.calendar(session, actor=actor, node_id=node_id, months=max(1, min(months, 24)))

@@ -15,7 +15,15 @@ from valuegate.audit import service as audit
 from valuegate.auth.policy import Actor, require
 from valuegate.change.service import check_person, workstream_node
 from valuegate.context import today_of
-from valuegate.errors import Conflict, InvalidInput, NotFound, PermissionDenied, TooLarge
+from valuegate.errors import (
+    Conflict,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+    TooLarge,
+    check_editable,
+    check_version,
+)
 from valuegate.feeds import actuals, checks, reading, rules
 from valuegate.feeds.models import ChangeNotice, DataFeed, FeedSubmission
 from valuegate.feeds.rules import Column
@@ -145,6 +153,29 @@ def _owner_or_lead(session: Session, actor: Actor, feed: DataFeed, what: str) ->
         require(session, actor, "change.manage", node)
     except PermissionDenied as exc:
         raise PermissionDenied(f"Only the feed's owner or the workstream's leads {what} {feed.name!r}.") from exc
+
+
+FEED_EDITABLE = ("owner_id", "channel", "due_business_day", "description")
+
+
+def update_feed(
+    session: Session, *, actor: Actor, feed_id: int, version: int | None, changes: dict[str, Any]
+) -> DataFeed:
+    """Hand a feed to another owner, or change its channel, due day or description. The contract changes by a
+    new feed (or a change notice), so earlier reports keep meaning what they said."""
+    feed = get_feed(session, feed_id)
+    workstream_node(session, actor, feed.node_id, "change.manage")
+    check_version("The feed", feed.version, version)
+    check_editable(changes, FEED_EDITABLE)
+    if "channel" in changes and changes["channel"] not in CHANNELS:
+        raise InvalidInput("The channel is system (system to system) or manual (uploads).")
+    day = changes.get("due_business_day")
+    if "due_business_day" in changes and (isinstance(day, bool) or not isinstance(day, int) or not 1 <= day <= 20):
+        raise InvalidInput("The feed is due on a working day of the month, 1 to 20.")
+    check_person(session, changes.get("owner_id"), "owner")
+    audit.record_changes(session, actor_id=actor.person_id, row=feed, changes=changes, action="feed.update")
+    session.commit()
+    return feed
 
 
 def _previous(session: Session, feed: DataFeed, period: str) -> checks.Previous:

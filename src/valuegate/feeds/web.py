@@ -76,6 +76,7 @@ def feeds_page(
                 )
             ],
             "everyone": active_people(page),
+            "owners": dict(active_people(page)),
             "kinds": fin.KIND_LABELS,
             "typed": typed or {},
             "error": error,
@@ -152,6 +153,15 @@ def _ledger_act(request: Request, page: Page, node_id: int, typed: dict[str, str
                 negate="negate" in typed,
                 owner_id=optional_id(typed.get("owner_id", ""), "owner"),
                 rationale=typed.get("rationale", ""),
+            )
+        if what == "owner":
+            version = typed.get("version", "")
+            return service.update_feed(
+                s,
+                actor=page.actor,
+                feed_id=optional_id(typed.get("feed_id", ""), "feed") or 0,
+                version=int(version) if version.isdigit() else None,
+                changes={"owner_id": optional_id(typed.get("owner_id", ""), "owner")},
             )
         if what == "notice":
             return service.announce_change(

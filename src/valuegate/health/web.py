@@ -80,6 +80,7 @@ def health_page(
             "groups": change.groups(s, actor=page.actor, node_id=node_id),
             "everyone": active_people(page),
             "kinds": catalogue.KINDS,
+            "statuses": catalogue.STATUSES,
             "layers": catalogue.LAYERS,
             "names": DETECTOR_NAMES,
             "may_manage": can(s, page.actor, "change.manage", node),
@@ -154,6 +155,19 @@ def _act(request: Request, page: Page, node_id: int, typed: dict[str, str]) -> R
                 layer=typed.get("layer", "").strip() or None,
                 rationale=typed.get("rationale", "").strip() or None,
                 **({"published_on": published} if published else {}),
+            )
+        if what == "artefact_update":
+            version = typed.get("version", "")
+            changes: dict[str, object] = {"owner_id": optional_id(typed.get("owner_id", ""), "owner")}
+            if typed.get("status"):
+                changes["status"] = typed["status"]
+                changes["status_reason"] = typed.get("status_reason", "").strip() or None
+            return catalogue.update(
+                s,
+                actor=page.actor,
+                artefact_id=optional_id(typed.get("artefact_id", ""), "artefact") or 0,
+                version=int(version) if version.isdigit() else None,
+                changes=changes,
             )
         if what == "play":
             owner = optional_id(typed.get("owner_id", ""), "owner")
