@@ -18,6 +18,7 @@ from valuegate.errors import DomainError, InvalidInput, TooLarge
 from valuegate.feeds import actuals, reading, service
 from valuegate.feeds.models import DataFeed
 from valuegate.finance import rules as fin
+from valuegate.health.web import involved_people
 from valuegate.portfolio.models import Node
 from valuegate.portfolio.service import get_node
 from valuegate.web.forms import form_text, optional_id
@@ -75,7 +76,7 @@ def feeds_page(
                     .order_by(Node.name)
                 )
             ],
-            "everyone": active_people(page),
+            "everyone": involved_people(page, node),
             "owners": dict(active_people(page)),
             "kinds": fin.KIND_LABELS,
             "typed": typed or {},

@@ -8,20 +8,27 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
+from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
 from valuegate.auth.admin_web import active_people
+from valuegate.auth.models import NodeGrant
 from valuegate.auth.policy import can
 from valuegate.change import service as change
+from valuegate.change.models import Champion, LegacyProcess, Stakeholder
 from valuegate.errors import InvalidInput
+from valuegate.feeds.models import DataFeed
 from valuegate.health import catalogue, plays, service
+from valuegate.health.models import Artefact
 from valuegate.health.thresholds import DETECTOR_NAMES
+from valuegate.portfolio.models import Node
 from valuegate.portfolio.service import get_node
 from valuegate.web.forms import form_text, optional_day, optional_id, parse_day, whole_number
 from valuegate.web.pages import FormPageDep, Page, PageDep, problem_text, render, submit
 
 router = APIRouter(include_in_schema=False)
 PARTS_ROWS = 4
+SMALL_ORGANISATION = 150
 CADENCE_ROWS = 3
 FIGURE_LABELS = {
     "consumer_coverage": "share of the audience reading",
@@ -36,6 +43,27 @@ FIGURE_LABELS = {
     "rules_per_analyst": "rules per analyst",
 }
 SHARES = {"consumer_coverage", "on_time_rate", "retirement_progress", "undocumented_share", "wow_change"}
+
+
+def involved_people(page: Page, node: Node) -> list[tuple[int, str]]:
+    """Whom the forms offer as owners: everyone in a small organisation; in a large one the people already
+    involved in this implementation (its roles, stakeholders, champions, data and artefact owners, legacy owners,
+    those granted access) and the signed-in person — a list of thousands helps nobody choose."""
+    everyone = active_people(page)
+    if len(everyone) <= SMALL_ORGANISATION:
+        return everyone
+    s = page.session
+    ids = {node.owner_id, node.sponsor_id, node.controller_id, page.actor.person_id}
+    for q in (
+        select(Stakeholder.person_id).where(Stakeholder.node_id == node.id),
+        select(Champion.person_id).where(Champion.node_id == node.id),
+        select(DataFeed.owner_id).where(DataFeed.node_id == node.id),
+        select(Artefact.owner_id).where(Artefact.node_id == node.id),
+        select(LegacyProcess.owner_id).where(LegacyProcess.node_id == node.id),
+        select(NodeGrant.person_id).where(NodeGrant.node_id == node.id),
+    ):
+        ids |= set(s.scalars(q))
+    return [(i, n) for i, n in everyone if i in ids]
 
 
 def figures(signal: dict[str, Any]) -> list[tuple[str, str]]:
@@ -78,7 +106,7 @@ def health_page(
             "figures": figures,
             "catalogue": catalogue.catalogue(s, actor=page.actor, node_id=node_id),
             "groups": change.groups(s, actor=page.actor, node_id=node_id),
-            "everyone": active_people(page),
+            "everyone": involved_people(page, node),
             "kinds": catalogue.KINDS,
             "statuses": catalogue.STATUSES,
             "layers": catalogue.LAYERS,
