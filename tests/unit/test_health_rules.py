@@ -336,3 +336,15 @@ def test_defaults_are_the_references() -> None:
 def test_working_days_skip_weekends() -> None:
     assert rules.working_days(date(2026, 6, 12), date(2026, 6, 15)) == 1  # Friday → Monday
     assert rules.working_days(date(2026, 6, 1), date(2026, 6, 15)) == 10
+
+
+def test_w3_a_sponsor_missing_from_steering_is_watch() -> None:
+    meetings = [_meeting(i, 3, 0) for i in (1, 2, 3)]
+    for m, here in zip(meetings, (True, False, False), strict=True):
+        m.sponsor_present = here
+    s = rules.w3(rules.W3Input(AS_OF, meetings, [], {}), DEFAULTS)
+    assert s.severity == "watch" and "sponsor attended 1 of the last 3" in s.summary
+    assert s.figures["sponsor_attendance"] == pytest.approx(1 / 3)
+    for m in meetings:
+        m.sponsor_present = True
+    assert rules.w3(rules.W3Input(AS_OF, meetings, [], {}), DEFAULTS).severity == "ok"

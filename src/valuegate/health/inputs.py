@@ -18,7 +18,7 @@ from valuegate.audit.models import AuditEvent
 from valuegate.auth.models import Person
 from valuegate.auth.policy import SYSTEM
 from valuegate.change.models import AudienceGroup, LegacyProcess
-from valuegate.decisions.models import Decision, Meeting
+from valuegate.decisions.models import Decision, Meeting, MeetingAttendee
 from valuegate.feeds import service as feeds
 from valuegate.feeds.models import ChangeNotice, DataFeed, FeedSubmission, MappingRule
 from valuegate.gates.models import GateRequest
@@ -174,11 +174,26 @@ def w3(session: Session, node: Node, as_of: date) -> rules.W3Input:
             func.count(Decision.id).filter(Decision.outcome.in_((*TAKEN, "defer"))),
             func.count(Decision.id).filter(Decision.outcome == "defer"),
         )
-        .join(Decision, Decision.meeting_id == Meeting.id)
+        .outerjoin(Decision, Decision.meeting_id == Meeting.id)
         .where(Meeting.node_id.in_(_nodes_in(node)), Meeting.held_on >= since, Meeting.held_on <= as_of)
         .group_by(Meeting.id, Meeting.title, Meeting.held_on)
         .order_by(Meeting.held_on, Meeting.id)
     ).all()
+    present: dict[int, bool] = {}
+    if node.sponsor_id is not None and meetings:
+        listed = {m[0] for m in meetings}
+        present = {
+            meeting_id: bool(here)
+            for meeting_id, here in session.execute(
+                select(MeetingAttendee.meeting_id, MeetingAttendee.present).where(
+                    MeetingAttendee.meeting_id.in_(listed), MeetingAttendee.person_id == node.sponsor_id
+                )
+            )
+        }
+        with_list = set(
+            session.scalars(select(MeetingAttendee.meeting_id).where(MeetingAttendee.meeting_id.in_(listed)))
+        )
+        present = {m: present.get(m, False) for m in with_list}
     measures = _measures_in(node)
     pending = session.execute(
         select(GateRequest.id, GateRequest.measure_id, Node.name, GateRequest.to_stage, GateRequest.requested_at)
@@ -198,7 +213,7 @@ def w3(session: Session, node: Node, as_of: date) -> rules.W3Input:
             lead[f"{frm} → {to}"].append(rules.working_days(asked.date(), decided.date()))
     return rules.W3Input(
         as_of=as_of,
-        meetings=[rules.MeetingTally(*m) for m in meetings],
+        meetings=[rules.MeetingTally(*m, sponsor_present=present.get(m[0])) for m in meetings],
         pending=[rules.PendingRequest(rid, mid, name, to, at.date(), n) for rid, mid, name, to, at, n in pending],
         lead_times=dict(lead),
     )

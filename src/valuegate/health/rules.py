@@ -291,6 +291,7 @@ class MeetingTally:
     held_on: date
     tabled: int
     deferred: int
+    sponsor_present: bool | None = None  # None when the implementation has no sponsor or no attendance list
 
 
 @dataclass
@@ -313,7 +314,7 @@ class W3Input:
 
 def w3(x: W3Input, t: Thresholds) -> Signal:
     tabled = [m for m in x.meetings if m.tabled]
-    if not tabled and not x.pending and not x.lead_times:
+    if not tabled and not x.pending and not x.lead_times and not x.meetings:
         return Signal("W3", "not_measured", "No steering decisions or gate requests yet.")
     levels, reasons, evidence = ["ok"], [], []
     rates = [(m, m.deferred / m.tabled) for m in tabled]
@@ -355,6 +356,13 @@ def w3(x: W3Input, t: Thresholds) -> Signal:
             + ", ".join(f"{gate} {days:.0f} days" for gate, days in sorted(slow.items()))
             + "."
         )
+    recent = [m for m in x.meetings[-3:] if m.sponsor_present is not None]
+    attendance = sum(1 for m in recent if m.sponsor_present) / len(recent) if recent else None
+    if attendance is not None and len(recent) >= 2 and attendance < 0.5:
+        levels.append("watch")
+        reasons.append(
+            f"The sponsor attended {sum(1 for m in recent if m.sponsor_present)} of the last {len(recent)} meetings."
+        )
     oldest = max(ages.values(), default=0)
     for m, r in rates[-3:]:
         evidence.append(
@@ -377,6 +385,7 @@ def w3(x: W3Input, t: Thresholds) -> Signal:
             "oldest_open_days": oldest,
             "decision_lead_time": mean_lead,
             "sla_days": t.w3_sla_days,
+            "sponsor_attendance": attendance,
         },
         evidence,
         reasons,
