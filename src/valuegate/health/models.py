@@ -101,6 +101,7 @@ class HealthReading(Base):
     score: Mapped[float | None] = mapped_column(Float)
     band: Mapped[str] = mapped_column(String(8))
     signals: Mapped[str] = mapped_column(Text)  # JSON: each detector's signal with figures and evidence
+    summary: Mapped[str] = mapped_column(Text, default="{}")  # JSON: severities and alerts, for the portfolio list
 
     __table_args__ = (UniqueConstraint("node_id", "week"),)
 

@@ -113,6 +113,12 @@ def run(session: Session, node: Node, as_of: date, trigger: str) -> HealthReadin
     reading.score = score["score"]
     reading.band = score["band"]
     reading.signals = json.dumps({"signals": [s.as_dict() for s in signals], "breakdown": score["breakdown"]})
+    reading.summary = json.dumps(
+        {
+            "detectors": {s.detector: s.severity for s in signals},
+            "alerts": [s.summary for s in signals if s.severity == "alert"],
+        }
+    )
     reading.computed_at = utcnow()
     session.flush()
     return reading
@@ -214,7 +220,15 @@ def portfolio(session: Session, *, actor: Actor, limit: int = 500) -> list[dict[
         .subquery()
     )
     q = (
-        select(Node.id, Node.name, Node.kind, HealthReading)
+        select(
+            Node.id,
+            Node.name,
+            Node.kind,
+            HealthReading.week,
+            HealthReading.score,
+            HealthReading.band,
+            HealthReading.summary,
+        )
         .join(latest, latest.c.node_id == Node.id)
         .join(HealthReading, (HealthReading.node_id == latest.c.node_id) & (HealthReading.week == latest.c.week))
         .where(Node.archived_at.is_(None))
@@ -227,27 +241,27 @@ def portfolio(session: Session, *, actor: Actor, limit: int = 500) -> list[dict[
     rows = session.execute(q).all()
     recent: dict[int, list[float | None]] = {}
     if rows:
-        oldest = min(r[3].week for r in rows) - timedelta(weeks=HISTORY_WEEKS)
+        oldest = min(r.week for r in rows) - timedelta(weeks=2)
         for node_id, score in session.execute(
             select(HealthReading.node_id, HealthReading.score)
-            .where(HealthReading.node_id.in_([r[0] for r in rows]), HealthReading.week >= oldest)
+            .where(HealthReading.node_id.in_([r.id for r in rows]), HealthReading.week >= oldest)
             .order_by(HealthReading.week)
         ):
             recent.setdefault(node_id, []).append(score)
     out = []
-    for node_id, name, kind, reading in rows:
-        body = json.loads(reading.signals)
+    for r in rows:
+        summary = json.loads(r.summary or "{}")
         out.append(
             {
-                "node_id": node_id,
-                "name": name,
-                "kind": kind,
-                "week": reading.week.isoformat(),
-                "score": reading.score,
-                "band": reading.band,
-                "trend": rules.trend(recent.get(node_id, [])),
-                "detectors": {s["detector"]: s["severity"] for s in body["signals"]},
-                "alerts": [s["summary"] for s in body["signals"] if s["severity"] == "alert"],
+                "node_id": r.id,
+                "name": r.name,
+                "kind": r.kind,
+                "week": r.week.isoformat(),
+                "score": r.score,
+                "band": r.band,
+                "trend": rules.trend(recent.get(r.id, [])),
+                "detectors": summary.get("detectors", {}),
+                "alerts": summary.get("alerts", []),
             }
         )
     return out

@@ -78,6 +78,7 @@ def upgrade() -> None:
         sa.Column("score", sa.Float(), nullable=True),
         sa.Column("band", sa.String(length=8), nullable=False),
         sa.Column("signals", sa.Text(), nullable=False),
+        sa.Column("summary", sa.Text(), nullable=False),
         sa.ForeignKeyConstraint(["node_id"], ["node.id"], name=op.f("fk_health_reading_node_id_node")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_health_reading")),
         sa.UniqueConstraint("node_id", "week", name=op.f("uq_health_reading_node_id_week")),
