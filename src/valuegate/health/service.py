@@ -179,6 +179,27 @@ def reading_view(r: HealthReading) -> dict[str, Any]:
     }
 
 
+def band_counts(session: Session, *, actor: Actor) -> dict[str, int]:
+    """How many monitored implementations the actor may see are in each band (their latest reading)."""
+    latest = (
+        select(HealthReading.node_id, func.max(HealthReading.week).label("week"))
+        .group_by(HealthReading.node_id)
+        .subquery()
+    )
+    q = (
+        select(HealthReading.band, func.count())
+        .join(latest, (latest.c.node_id == HealthReading.node_id) & (latest.c.week == HealthReading.week))
+        .join(Node, Node.id == HealthReading.node_id)
+        .where(Node.archived_at.is_(None))
+        .group_by(HealthReading.band)
+    )
+    where = visible_nodes(actor)
+    if where is not None:
+        q = q.where(where)
+    found = dict(session.execute(q).all())
+    return {band: int(found.get(band, 0)) for band in ("red", "amber", "green", "unknown")}
+
+
 def health(session: Session, *, actor: Actor, node_id: int) -> dict[str, Any]:
     """The latest reading with its signals, the weekly history and trend, and the profile. When nothing has run
     yet this week, the detectors run now (and the reading is kept)."""
@@ -212,7 +233,7 @@ def health(session: Session, *, actor: Actor, node_id: int) -> dict[str, Any]:
     }
 
 
-def portfolio(session: Session, *, actor: Actor, limit: int = 500) -> list[dict[str, Any]]:
+def portfolio(session: Session, *, actor: Actor, limit: int = 500, offset: int = 0) -> list[dict[str, Any]]:
     """Monitored implementations the actor may see, with their latest reading: red first, then by score."""
     latest = (
         select(HealthReading.node_id, func.max(HealthReading.week).label("week"))
@@ -232,8 +253,9 @@ def portfolio(session: Session, *, actor: Actor, limit: int = 500) -> list[dict[
         .join(latest, latest.c.node_id == Node.id)
         .join(HealthReading, (HealthReading.node_id == latest.c.node_id) & (HealthReading.week == latest.c.week))
         .where(Node.archived_at.is_(None))
-        .order_by(HealthReading.score.desc().nulls_last(), Node.name)
+        .order_by(HealthReading.score.desc().nulls_last(), Node.name, Node.id)
         .limit(limit)
+        .offset(offset)
     )
     where = visible_nodes(actor)
     if where is not None:

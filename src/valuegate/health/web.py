@@ -4,9 +4,9 @@ and the profile), and the portfolio's implementations by health."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
@@ -29,6 +29,7 @@ from valuegate.web.pages import FormPageDep, Page, PageDep, problem_text, render
 router = APIRouter(include_in_schema=False)
 PARTS_ROWS = 4
 SMALL_ORGANISATION = 150
+PAGE_SIZE = 100
 CADENCE_ROWS = 3
 FIGURE_LABELS = {
     "consumer_coverage": "share of the audience reading",
@@ -263,12 +264,21 @@ async def health_action(request: Request, node_id: int, page: FormPageDep) -> Re
 
 
 @router.get("/health", response_class=HTMLResponse)
-def portfolio(request: Request, page: PageDep) -> Response:
-    rows = service.portfolio(page.session, actor=page.actor)
-    counts = {band: sum(1 for r in rows if r["band"] == band) for band in ("red", "amber", "green", "unknown")}
+def portfolio(request: Request, page: PageDep, number: Annotated[int, Query(alias="page", ge=1)] = 1) -> Response:
+    counts = service.band_counts(page.session, actor=page.actor)
+    pages = max(1, -(-sum(counts.values()) // PAGE_SIZE))
+    number = min(number, pages)
+    rows = service.portfolio(page.session, actor=page.actor, limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE)
     return render(
         request,
         page,
         "health/portfolio.html",
-        {"active": "health", "rows": rows, "counts": counts, "names": DETECTOR_NAMES},
+        {
+            "active": "health",
+            "rows": rows,
+            "counts": counts,
+            "names": DETECTOR_NAMES,
+            "number": number,
+            "pages": pages,
+        },
     )

@@ -182,7 +182,7 @@ class Bench:
             pmo_id,
             [
                 ("health of an implementation", f"/portfolio/{bench.nodes[0]}/health"),
-                (f"implementations by health ({n:,})", "/health"),
+                (f"implementations by health ({n:,}; first page of 100)", "/health"),
             ],
         )
         return figures
