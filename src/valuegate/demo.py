@@ -26,6 +26,7 @@ from valuegate.finance import rules as fin
 from valuegate.finance import service as finance
 from valuegate.gates import service as gates
 from valuegate.gates.rules import STAGE_ORDER
+from valuegate.health import service as health
 from valuegate.milestones import service as milestones
 from valuegate.portfolio import service as portfolio
 from valuegate.portfolio.models import Measure, Node
@@ -138,6 +139,14 @@ class _Demo:
         load_change_demo(s, project_id=self.portal, lead=pmo, who=self.p)
         load_feeds_demo(
             s, project_id=self.cost_model, lead=pmo, owner=self.p["controller2"], mapped_measure=self.m_unit_cost
+        )
+        # The portal went live two months ago: its success metrics say how relevant it has become.
+        health.set_profile(
+            s,
+            actor=pmo,
+            node_id=self.portal,
+            version=None,
+            changes={"live_on": self.today - timedelta(days=60), "maturity_level": 3},
         )
         load_health_demo(s, project_id=self.cost_model, lead=pmo, who=self.p, deferred_measure=self.m_deferred)
 
