@@ -140,16 +140,15 @@ def _detail(session: Session, node: Node, play: str, signals: list[dict[str, Any
             ],
         }
     if play == "assign_owners":
-        people = {p.id: p for p in session.scalars(select(Person).where(Person.active.is_(True)))}
-        items = [
-            {"kind": "feed", "id": f.id, "name": f.name}
-            for f in session.scalars(select(DataFeed).where(DataFeed.node_id == node.id))
-            if f.owner_id not in people
-        ] + [
-            {"kind": "artefact", "id": a.id, "name": a.name}
-            for a in session.scalars(select(Artefact).where(Artefact.node_id == node.id, Artefact.status == "active"))
-            if a.owner_id not in people
-        ]
+        feeds = list(session.scalars(select(DataFeed).where(DataFeed.node_id == node.id)))
+        catalogued = list(
+            session.scalars(select(Artefact).where(Artefact.node_id == node.id, Artefact.status == "active"))
+        )
+        owners = {f.owner_id for f in feeds} | {a.owner_id for a in catalogued}
+        active = set(session.scalars(select(Person.id).where(Person.id.in_(owners - {None}), Person.active.is_(True))))
+        items: list[dict[str, Any]] = [
+            {"kind": "feed", "id": f.id, "name": f.name} for f in feeds if f.owner_id not in active
+        ] + [{"kind": "artefact", "id": a.id, "name": a.name} for a in catalogued if a.owner_id not in active]
         return {"items": items, "steps": ["Name an active owner for each item; the owner is asked, not told."]}
     unused = {e.get("artefact_id") for e in evidence if e.get("kind") == "unused_artefact"}
     artefacts = [
