@@ -45,7 +45,6 @@ def db_upgrade(database_url: str | None = DbOption) -> None:
     upgrade(db)
     with db.session(write=True) as session:
         install_defaults(session)
-        session.commit()
     typer.echo(f"Database is up to date ({db.dialect}).")
 
 
@@ -177,12 +176,13 @@ def audit_export(
 ) -> None:
     """Export the evidence of one measure: its full decision and figure history."""
     from valuegate.audit.evidence import evidence_text
+    from valuegate.auth.policy import SYSTEM
 
     if fmt not in ("json", "csv"):
         raise typer.BadParameter("use json or csv", param_hint="--format")
     db = _db(database_url)
     with db.session() as session:
-        text, count = evidence_text(session, measure_id, fmt)
+        text, count = evidence_text(session, actor=SYSTEM, measure_id=measure_id, fmt=fmt)
     if output:
         output.write_text(text, encoding="utf-8")
         typer.echo(f"Wrote {count} events to {output}.")
@@ -214,19 +214,17 @@ def user_create(
 @token_app.command("create")
 def token_create(login: str, name: str = "cli", database_url: str | None = DbOption) -> None:
     """Create an API token for a login; it is shown once."""
-    from sqlalchemy import select
-
-    from valuegate.auth.models import Person
     from valuegate.auth.policy import SYSTEM
-    from valuegate.auth.service import create_token
+    from valuegate.auth.service import create_token_for_login
+    from valuegate.errors import DomainError
 
     db = _db(database_url)
     with db.session(write=True) as session:
-        person = session.scalar(select(Person).where(Person.login == login))
-        if person is None:
-            typer.echo(f"No login {login!r}.", err=True)
-            raise typer.Exit(2)
-        _t, plain = create_token(session, actor=SYSTEM, person_id=person.id, name=name)
+        try:
+            _t, plain = create_token_for_login(session, actor=SYSTEM, login=login, name=name)
+        except DomainError as exc:
+            typer.echo(exc.detail, err=True)
+            raise typer.Exit(2) from exc
     typer.echo(plain)
 
 
@@ -250,7 +248,6 @@ def worker(
             today = datetime.now(UTC).date()
             with db.session(write=True) as session:
                 schedule_daily(session, today)
-                session.commit()
             done = process_pending(db, settings, today=today)
             if done:
                 typer.echo(f"{datetime.now(UTC):%Y-%m-%d %H:%M:%S} processed {done} message(s)")
@@ -273,7 +270,6 @@ def rollups_rebuild(database_url: str | None = DbOption) -> None:
     db = _db(database_url)
     with db.session(write=True) as session:
         rebuild(session)
-        session.commit()
     typer.echo("Roll-ups rebuilt from the facts.")
 
 

@@ -40,7 +40,6 @@ def load_demo(session: Session) -> list[tuple[str, str]]:
     if session.scalar(select(Node.id).limit(1)) is not None:
         raise SystemExit("The database already holds a portfolio; run `valuegate demo --reset` for a fresh demo.")
     gates.install_defaults(session)
-    session.commit()
     d = _Demo(session)
     d.build()
     return d.logins

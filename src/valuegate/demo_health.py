@@ -19,6 +19,7 @@ from valuegate.gates import service as gates
 from valuegate.health import catalogue
 from valuegate.health import service as health
 from valuegate.portfolio.models import Node
+from valuegate.uow import commit_batch
 
 READERS_PER_WEEK = [31, 29, 26, 22, 17, 13, 10, 7]  # oldest week first
 
@@ -132,4 +133,4 @@ def load_health_demo(
                 monitored = s.get(Node, node_id)
                 if monitored is not None:
                     health.run(s, monitored, day, "schedule")
-    s.commit()
+    commit_batch(s)

@@ -69,7 +69,7 @@ def test_permissions_by_persona(api) -> None:  # type: ignore[no-untyped-def]
     body = {"to_stage": "identified"}
     assert client.post(f"/api/measures/{mid}/gate-requests", headers=login("viewer"), json=body).status_code == 403
     assert client.post(f"/api/measures/{mid}/gate-requests", headers=login("auditor"), json=body).status_code == 403
-    assert client.get(f"/api/measures/{mid}", headers=login("outsider")).status_code == 403
+    assert client.get(f"/api/measures/{mid}", headers=login("outsider")).status_code == 404  # not theirs to see
     assert client.get(f"/api/measures/{mid}", headers=login("viewer")).status_code == 200
     r = client.post(f"/api/measures/{mid}/gate-requests", headers=login("owner"), json=body)
     assert r.status_code == 201

@@ -150,7 +150,8 @@ def test_pages_refuse_people_outside_the_scope(web) -> None:  # type: ignore[no-
         f"/measures/{w.ids['m']}/grid",
     ):
         r = outsider.get(url)
-        assert r.status_code == 403, (url, r.status_code)
+        assert r.status_code == 404, (url, r.status_code)  # not theirs to see: as if it were not there
+        assert "Project" not in r.text.split("<main", 1)[-1], url
     # What they may see is empty rather than an error.
     assert "nothing in the portfolio you may see" in outsider.get("/portfolio").text
     assert "0 measures" in outsider.get("/measures").text
@@ -282,7 +283,8 @@ def test_stakeholder_form_refuses_what_a_person_gets_wrong(web) -> None:  # type
     _refused(w, owner, url, {**ok, "interest": "7"}, 422, "not valid")
     _refused(w, owner, url, {**ok, "current_engagement": "hostile"}, 422, "not valid")
     _refused(w, browser("sponsor"), url, ok, 403, "may not")
-    _refused(w, owner, f"/portfolio/{w.ids['portfolio']}/stakeholders", ok, 422, "program or a project")
+    _refused(w, browser("pmo"), f"/portfolio/{w.ids['portfolio']}/stakeholders", ok, 422, "program or a project")
+    _refused(w, owner, f"/portfolio/{w.ids['portfolio']}/stakeholders", ok, 404, "There is no node")
 
 
 def _change_setup(w: World) -> dict[str, int]:

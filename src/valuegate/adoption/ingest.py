@@ -24,6 +24,7 @@ from valuegate.change.models import AudienceGroup
 from valuegate.change.service import workstream_node
 from valuegate.context import settings_of, today_of
 from valuegate.errors import InvalidInput, NotFound, TooLarge
+from valuegate.uow import use_case
 
 MAX_EVENTS_PER_CALL = 10_000
 MAX_CSV_BYTES = 64 * 1024 * 1024
@@ -144,6 +145,12 @@ def store(session: Session, rows: list[dict[str, Any]], source: str) -> int:
     return len(raw)
 
 
+@use_case
+def record_own_use(session: Session, rows: list[dict[str, Any]]) -> int:
+    """Store Valuegate's own page and API use (already checked rows of the recorder's buffer)."""
+    return store(session, rows, "self")
+
+
 def _forget_points(session: Session, days: Mapping[tuple[str, date, str, str], int]) -> None:
     """Kept metric values on or after the earliest day that just received events are no longer right."""
     earliest: dict[str, date] = {}
@@ -157,6 +164,7 @@ def _now(session: Session) -> datetime:
     return datetime.combine(today_of(session), datetime.now(UTC).timetz())
 
 
+@use_case
 def record_events(
     session: Session, *, actor: Actor, events: Sequence[Mapping[str, Any]], system: str | None = None
 ) -> dict[str, Any]:
@@ -167,10 +175,10 @@ def record_events(
     if len(events) > MAX_EVENTS_PER_CALL:
         raise TooLarge(f"Send at most {MAX_EVENTS_PER_CALL:,} events per call ({len(events):,} sent); split them.")
     stored = store(session, check_rows(events, _now(session), system), "api")
-    session.commit()
     return {"stored": stored}
 
 
+@use_case
 def import_csv(session: Session, *, actor: Actor, data: bytes, system: str | None = None) -> dict[str, Any]:
     """A CSV export of usage (columns actor, event, occurred_at and, unless given for the whole file, system)."""
     require(session, actor, "usage.ingest", what="usage events")
@@ -223,10 +231,10 @@ def import_csv(session: Session, *, actor: Actor, data: bytes, system: str | Non
         entity_id=None,
         after={"rows": stored, "system": system},
     )
-    session.commit()
     return {"stored": stored}
 
 
+@use_case
 def add_members(
     session: Session, *, actor: Actor, group_id: int, identifiers: list[str], since: date | None = None
 ) -> dict[str, Any]:
@@ -262,5 +270,4 @@ def add_members(
         entity_id=group_id,
         after={"added": len(new), "already": len(existing), "since": day},
     )
-    session.commit()
     return {"added": len(new), "already_members": len(existing)}

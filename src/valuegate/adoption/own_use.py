@@ -12,7 +12,7 @@ import threading
 from datetime import UTC, datetime
 from typing import Any
 
-from valuegate.adoption.ingest import store
+from valuegate.adoption.ingest import record_own_use
 from valuegate.config import Settings
 from valuegate.context import bind
 from valuegate.db import Database
@@ -78,9 +78,7 @@ class OwnUseRecorder:
         try:
             with self.db.session(write=True) as session:
                 bind(session, self.settings)
-                stored = store(session, rows, "self")
-                session.commit()
-                return stored
+                return record_own_use(session, rows)
         except Exception:  # usage telemetry must never take the application down
             log.exception("could not store %d own-use events", len(rows))
             return 0

@@ -30,6 +30,7 @@ from valuegate.context import today_of
 from valuegate.db import WRITE
 from valuegate.errors import InvalidInput, NotFound, check_editable, check_version
 from valuegate.portfolio.models import Node
+from valuegate.uow import use_case
 
 FIELDS = (
     "name",
@@ -109,6 +110,7 @@ def _check(session: Session, node: Node, values: dict[str, Any], current: Succes
     return values
 
 
+@use_case
 def define_metric(session: Session, *, actor: Actor, node_id: int, **values: Any) -> SuccessMetric:
     node = workstream_node(session, actor, node_id, "change.manage")
     values.setdefault("comparator", rules.KINDS.get(values.get("kind", ""), {}).get("comparator", ">="))
@@ -117,10 +119,10 @@ def define_metric(session: Session, *, actor: Actor, node_id: int, **values: Any
     metric = SuccessMetric(node_id=node.id, **{k: v for k, v in values.items() if v is not None})
     metric.name = metric.name.strip()
     audit.record_created(session, actor_id=actor.person_id, row=metric, action="metric.define", after=values)
-    session.commit()
     return metric
 
 
+@use_case
 def update_metric(
     session: Session, *, actor: Actor, metric_id: int, version: int | None, changes: dict[str, Any]
 ) -> SuccessMetric:
@@ -130,10 +132,10 @@ def update_metric(
     check_editable(changes, FIELDS)
     changes = _check(session, node, changes, metric)
     audit.record_changes(session, actor_id=actor.person_id, row=metric, changes=changes, action="metric.update")
-    session.commit()
     return metric
 
 
+@use_case
 def record_reading(
     session: Session,
     *,
@@ -155,7 +157,6 @@ def record_reading(
     audit.record_created(
         session, actor_id=actor.person_id, row=reading, action="metric.reading", after={"value": value, "on": day}
     )
-    session.commit()
     return reading
 
 

@@ -8,9 +8,7 @@ from fastapi import APIRouter, Query, Response
 
 from valuegate.audit import service
 from valuegate.audit.evidence import evidence_document, evidence_download
-from valuegate.auth.policy import require
 from valuegate.deps import ActorDep, SessionDep
-from valuegate.portfolio.service import get_measure
 
 router = APIRouter(tags=["audit"])
 
@@ -26,9 +24,9 @@ def events(
     limit: int = Query(100, ge=1, le=1000),
     before_id: int | None = None,
 ) -> list[dict[str, Any]]:
-    require(session, actor, "audit.read", what="the audit trail")
-    found = service.list_events(
+    log = service.event_log(
         session,
+        actor=actor,
         entity_type=entity_type,
         measure_id=measure_id,
         actor_id=actor_id,
@@ -36,13 +34,12 @@ def events(
         limit=limit,
         before_id=before_id,
     )
-    return [service.event_view(e) for e in found]
+    return [service.event_view(e) for e in log.events]
 
 
 @router.get("/audit/verify")
 def verify(actor: ActorDep, session: SessionDep) -> dict[str, Any]:
-    require(session, actor, "audit.verify", what="the audit trail")
-    result = service.verify_chain(session)
+    result = service.verify(session, actor=actor)
     brk = result.first_break
     return {
         "ok": result.ok,
@@ -56,8 +53,6 @@ def verify(actor: ActorDep, session: SessionDep) -> dict[str, Any]:
 def evidence(
     measure_id: int, actor: ActorDep, session: SessionDep, format: str = Query("json", pattern="^(json|csv)$")
 ) -> Response | dict[str, Any]:
-    node, _m = get_measure(session, measure_id)
-    require(session, actor, "audit.read", node)
     if format == "csv":
-        return evidence_download(session, measure_id, "csv")
-    return evidence_document(session, measure_id)
+        return evidence_download(session, actor=actor, measure_id=measure_id, fmt="csv")
+    return evidence_document(session, actor=actor, measure_id=measure_id)

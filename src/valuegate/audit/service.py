@@ -18,6 +18,8 @@ from sqlalchemy.orm import Session
 
 from valuegate.audit.models import AuditEvent
 from valuegate.audit.rules import GENESIS_HASH, ChainBreak, EventBody, canonical_json, chain_hash, check_link
+from valuegate.auth.models import Person
+from valuegate.auth.policy import Actor, require
 from valuegate.db import utcnow
 
 current_request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("valuegate_request_id", default=None)
@@ -225,6 +227,49 @@ def events_as_csv(events: list[dict[str, Any]]) -> str:
             }
         )
     return out.getvalue()
+
+
+@dataclass
+class AuditLog:
+    """A page of the event log and the names of the people who acted in it."""
+
+    events: list[AuditEvent]
+    names: dict[int, str]
+
+
+def event_log(
+    session: Session,
+    *,
+    actor: Actor,
+    entity_type: str | None = None,
+    measure_id: int | None = None,
+    actor_id: int | None = None,
+    action: str | None = None,
+    limit: int = 100,
+    before_id: int | None = None,
+) -> AuditLog:
+    """The event log for those who may read the audit trail, newest first, filtered, with the actors' names."""
+    require(session, actor, "audit.read", what="the audit trail")
+    events = list_events(
+        session,
+        entity_type=entity_type,
+        measure_id=measure_id,
+        actor_id=actor_id,
+        action=action,
+        limit=limit,
+        before_id=before_id,
+    )
+    ids = {e.actor_id for e in events if e.actor_id}
+    names = (
+        dict(session.execute(select(Person.id, Person.name).where(Person.id.in_(ids))).tuples().all()) if ids else {}
+    )
+    return AuditLog(events, names)
+
+
+def verify(session: Session, *, actor: Actor) -> VerifyResult:
+    """Walk the whole chain now, for those who may verify the audit trail."""
+    require(session, actor, "audit.verify", what="the audit trail")
+    return verify_chain(session)
 
 
 def list_events(

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, and_, exists, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from valuegate.auth.models import Delegation, NodeGrant, Person
 from valuegate.auth.rules import READ_ALL, allowed
-from valuegate.errors import PermissionDenied
+from valuegate.errors import NotFound, PermissionDenied
 from valuegate.portfolio.models import Node
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -124,10 +126,51 @@ def require(
     extra: tuple[str, ...] = (),
     what: str | None = None,
 ) -> set[str]:
+    """The actor's roles on ``node`` when they allow ``action``. Refused as not found when the actor may not even
+    see the node (the same answer as for an id that does not exist: neither its existence nor its name is
+    revealed), else 403 naming what the actor may see but not do."""
     roles = roles_on(session, actor, node)
     if not allowed(action, roles, extra=extra):
+        if node is not None and not allowed("node.view", roles):
+            raise NotFound(not_found_text(node.kind, node.id))
         target = what or (f"{node.kind} {node.name!r}" if node is not None else "this")
         raise PermissionDenied(f"{actor.name} may not {ACTION_WORDS.get(action, action)} on {target}.")
+    return roles
+
+
+def not_found_text(what: str, ident: object) -> str:
+    """What a lookup by id answers when there is nothing there — or nothing there the actor may see."""
+    return f"There is no {what} with id {ident}."
+
+
+def load_on_node(
+    session: Session,
+    actor: Actor,
+    model: type[T],
+    ident: int,
+    what: str,
+    *,
+    node_attr: str = "node_id",
+    person_attr: str | None = None,
+) -> T:
+    """The row ``ident`` of ``model`` (an object that lives on a node: its ``node_attr``), if the actor may see
+    its node or is the row's own person (``person_attr``: the owner of an action, the champion); else not found,
+    in the same words as for an id that does not exist."""
+    row = session.get(model, ident)
+    if row is not None and person_attr is not None and actor.person_id == getattr(row, person_attr):
+        return row
+    node = session.get(Node, getattr(row, node_attr)) if row is not None else None
+    if node is None or not allowed("node.view", roles_on(session, actor, node)):
+        raise NotFound(not_found_text(what, ident))
+    return row  # type: ignore[return-value]
+
+
+def check_visible(session: Session, actor: Actor, node: Node, what: str, ident: object) -> set[str]:
+    """Refuse as not found (``what`` with id ``ident``, as the caller addressed it) an object on a node the actor
+    may not see; the actor's roles on the node otherwise."""
+    roles = roles_on(session, actor, node)
+    if not allowed("node.view", roles):
+        raise NotFound(not_found_text(what, ident))
     return roles
 
 

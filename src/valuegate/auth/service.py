@@ -16,6 +16,7 @@ from valuegate.auth.rules import GLOBAL_ROLES, GRANT_ROLES
 from valuegate.db import utcnow
 from valuegate.errors import Conflict, InvalidInput, NotFound, RuleViolation, Unauthenticated, check_version
 from valuegate.portfolio.models import Node, OrgUnit
+from valuegate.uow import use_case
 
 MIN_PASSWORD = 10
 
@@ -51,6 +52,7 @@ def _check_password(password: str) -> None:
         raise InvalidInput(f"A password needs at least {MIN_PASSWORD} characters.")
 
 
+@use_case
 def create_person(
     session: Session,
     *,
@@ -98,10 +100,10 @@ def create_person(
         entity_id=person.id,
         after=person_view(person),
     )
-    session.commit()
     return person
 
 
+@use_case
 def update_person(
     session: Session,
     *,
@@ -149,10 +151,10 @@ def update_person(
         before=before,
         after=person_view(person),
     )
-    session.commit()
     return person
 
 
+@use_case
 def set_password(session: Session, *, actor: Actor, person_id: int, login: str, password: str) -> Person:
     if actor.person_id != person_id:
         require(session, actor, "people.manage", what="people")
@@ -172,7 +174,6 @@ def set_password(session: Session, *, actor: Actor, person_id: int, login: str, 
         entity_id=person.id,
         after={"login": login},
     )
-    session.commit()
     return person
 
 
@@ -183,6 +184,16 @@ def authenticate(session: Session, login: str, password: str) -> Person:
     return person
 
 
+@use_case
+def create_token_for_login(session: Session, *, actor: Actor, login: str, name: str) -> tuple[ApiToken, str]:
+    """An API token for the person signing in as ``login`` (the command line's way to name them)."""
+    person_id = session.scalar(select(Person.id).where(Person.login == login))
+    if person_id is None:
+        raise NotFound(f"No login {login!r}.")
+    return create_token(session, actor=actor, person_id=person_id, name=name)
+
+
+@use_case
 def create_token(
     session: Session, *, actor: Actor, person_id: int, name: str, expires_at: datetime | None = None
 ) -> tuple[ApiToken, str]:
@@ -204,10 +215,10 @@ def create_token(
         entity_id=token.id,
         after={"person_id": person_id, "name": token.name},
     )
-    session.commit()
     return token, plain
 
 
+@use_case
 def revoke_token(session: Session, *, actor: Actor, token_id: int) -> None:
     token = session.get(ApiToken, token_id)
     if token is None:
@@ -216,7 +227,6 @@ def revoke_token(session: Session, *, actor: Actor, token_id: int) -> None:
         require(session, actor, "people.manage", what="people")
     token.revoked_at = utcnow()
     audit.record(session, actor_id=actor.person_id, action="token.revoke", entity_type="api_token", entity_id=token.id)
-    session.commit()
 
 
 def person_for_token(session: Session, plain: str) -> Person:
@@ -233,6 +243,7 @@ def person_for_token(session: Session, plain: str) -> Person:
 SESSION_HOURS = 12
 
 
+@use_case
 def start_web_session(session: Session, *, login: str, password: str) -> tuple[WebSession, str]:
     """Sign a person in from the browser; returns the session and the cookie value (shown once, stored hashed)."""
     person = authenticate(session, login, password)
@@ -246,7 +257,6 @@ def start_web_session(session: Session, *, login: str, password: str) -> tuple[W
     session.add(web)
     session.flush()
     audit.record(session, actor_id=person.id, action="session.start", entity_type="web_session", entity_id=web.id)
-    session.commit()
     return web, plain
 
 
@@ -263,6 +273,7 @@ def web_session_for(session: Session, plain: str | None) -> tuple[WebSession, Pe
     return web, person
 
 
+@use_case
 def end_web_session(session: Session, plain: str | None) -> None:
     found = web_session_for(session, plain)
     if found is None:
@@ -270,9 +281,9 @@ def end_web_session(session: Session, plain: str | None) -> None:
     web, person = found
     web.ended_at = utcnow()
     audit.record(session, actor_id=person.id, action="session.end", entity_type="web_session", entity_id=web.id)
-    session.commit()
 
 
+@use_case
 def grant(session: Session, *, actor: Actor, person_id: int, node_id: int, role: str) -> NodeGrant:
     if role not in GRANT_ROLES:
         raise InvalidInput(f"Unknown node role {role!r}; choose one of {', '.join(GRANT_ROLES)}.")
@@ -297,10 +308,10 @@ def grant(session: Session, *, actor: Actor, person_id: int, node_id: int, role:
         entity_id=g.id,
         after={"person_id": person_id, "node_id": node_id, "role": role},
     )
-    session.commit()
     return g
 
 
+@use_case
 def revoke_grant(session: Session, *, actor: Actor, grant_id: int) -> None:
     g = session.get(NodeGrant, grant_id)
     if g is None:
@@ -316,9 +327,9 @@ def revoke_grant(session: Session, *, actor: Actor, grant_id: int) -> None:
         entity_id=grant_id,
         before=before,
     )
-    session.commit()
 
 
+@use_case
 def create_delegation(
     session: Session,
     *,
@@ -363,7 +374,6 @@ def create_delegation(
             "reason": reason,
         },
     )
-    session.commit()
     return d
 
 
@@ -375,6 +385,7 @@ def list_people(session: Session, *, actor: Actor) -> list[Person]:
 __all__ = ["actor_for"]
 
 
+@use_case
 def revoke_delegation(session: Session, *, actor: Actor, delegation_id: int) -> Delegation:
     """End a delegation now (the record stays: past approvals by the deputy remain explained)."""
     d = session.get(Delegation, delegation_id)
@@ -393,5 +404,4 @@ def revoke_delegation(session: Session, *, actor: Actor, delegation_id: int) -> 
         entity_id=d.id,
         before={"delegator_id": d.delegator_id, "deputy_id": d.deputy_id, "ends_on": d.ends_on.isoformat()},
     )
-    session.commit()
     return d

@@ -12,12 +12,13 @@ from sqlalchemy.orm import Session
 
 from valuegate.audit import service as audit
 from valuegate.auth.models import Person
-from valuegate.auth.policy import Actor
+from valuegate.auth.policy import Actor, load_on_node
 from valuegate.change import rules
 from valuegate.change.models import AudienceGroup, Champion, ChampionActivity
 from valuegate.change.service import check_person, workstream_node
 from valuegate.context import settings_of, today_of
 from valuegate.errors import Conflict, InvalidInput, NotFound, check_editable, check_version
+from valuegate.uow import use_case
 
 
 def _group_in(session: Session, group_id: int, node_id: int) -> AudienceGroup:
@@ -32,6 +33,7 @@ def _check_time(time_percent: Any) -> None:
         raise InvalidInput("Time allocation is a share of working time, 0 to 100 percent (10–20 is usual).")
 
 
+@use_case
 def name_champion(
     session: Session,
     *,
@@ -67,16 +69,14 @@ def name_champion(
     )
     after = {"person_id": person_id, "group_id": group_id, "time_percent": time_percent}
     audit.record_created(session, actor_id=actor.person_id, row=champion, action="champion.name", after=after)
-    session.commit()
     return champion
 
 
+@use_case
 def update_champion(
     session: Session, *, actor: Actor, champion_id: int, version: int | None, changes: dict[str, Any]
 ) -> Champion:
-    champion = session.get(Champion, champion_id)
-    if champion is None:
-        raise NotFound(f"There is no champion with id {champion_id}.")
+    champion = load_on_node(session, actor, Champion, champion_id, "champion")
     workstream_node(session, actor, champion.node_id, "change.manage")
     check_version("The champion", champion.version, version)
     check_editable(changes, {"group_id", "time_percent", "early_access", "design_involvement", "active"})
@@ -85,10 +85,10 @@ def update_champion(
     if "group_id" in changes:
         _group_in(session, changes["group_id"], champion.node_id)
     audit.record_changes(session, actor_id=actor.person_id, row=champion, changes=changes, action="champion.update")
-    session.commit()
     return champion
 
 
+@use_case
 def log_activity(
     session: Session,
     *,
@@ -100,9 +100,7 @@ def log_activity(
     note: str | None = None,
 ) -> ChampionActivity:
     """A champion (or the change team for them) records a session run, feedback gathered, office hours…"""
-    champion = session.get(Champion, champion_id)
-    if champion is None:
-        raise NotFound(f"There is no champion with id {champion_id}.")
+    champion = load_on_node(session, actor, Champion, champion_id, "champion", person_attr="person_id")
     if actor.person_id != champion.person_id:
         workstream_node(session, actor, champion.node_id, "change.manage")
     if kind not in rules.CHAMPION_ACTIVITIES:
@@ -125,7 +123,6 @@ def log_activity(
         entity_id=champion.id,
         after={"kind": kind, "happened_on": day.isoformat(), "attendees": attendees},
     )
-    session.commit()
     return row
 
 

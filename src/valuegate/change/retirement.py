@@ -11,12 +11,13 @@ from sqlalchemy.orm import Session
 
 from valuegate.audit import service as audit
 from valuegate.auth.models import Person
-from valuegate.auth.policy import Actor
+from valuegate.auth.policy import Actor, load_on_node
 from valuegate.change import rules
 from valuegate.change.models import LegacyProcess
 from valuegate.change.service import check_person, workstream_node
 from valuegate.context import today_of
-from valuegate.errors import Conflict, InvalidInput, NotFound, RuleViolation, check_editable, check_version
+from valuegate.errors import Conflict, InvalidInput, RuleViolation, check_editable, check_version
+from valuegate.uow import use_case
 
 EDITABLE = (
     "name",
@@ -47,6 +48,7 @@ def _check(values: dict[str, Any]) -> None:
         raise InvalidInput("The legacy item is not valid; nothing was saved.", errors=problems)
 
 
+@use_case
 def register(
     session: Session,
     *,
@@ -81,18 +83,16 @@ def register(
         raise Conflict(f"{name.strip()!r} is already on the retirement list here.")
     item = LegacyProcess(node_id=node.id, status="planned", **values)
     audit.record_created(session, actor_id=actor.person_id, row=item, action="legacy.register", after=values)
-    session.commit()
     return item
 
 
+@use_case
 def update(
     session: Session, *, actor: Actor, item_id: int, version: int | None, changes: dict[str, Any]
 ) -> LegacyProcess:
     """Change the details, or move the status: planned → parallel (both run) → retired; back when a retirement is
     undone. Retiring needs no one still using it."""
-    item = session.get(LegacyProcess, item_id)
-    if item is None:
-        raise NotFound(f"There is no legacy item with id {item_id}.")
+    item = load_on_node(session, actor, LegacyProcess, item_id, "legacy item")
     workstream_node(session, actor, item.node_id, "change.manage")
     check_version("The legacy item", item.version, version)
     check_editable(changes, {*EDITABLE, "status"})
@@ -112,7 +112,6 @@ def update(
             changes["parallel_since"] = today
         changes["retired_on"] = today if status == "retired" else None
     audit.record_changes(session, actor_id=actor.person_id, row=item, changes=changes, action="legacy.update")
-    session.commit()
     return item
 
 

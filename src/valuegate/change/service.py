@@ -11,13 +11,14 @@ from sqlalchemy.orm import Session
 
 from valuegate.audit import service as audit
 from valuegate.auth.models import Person
-from valuegate.auth.policy import Actor, require
+from valuegate.auth.policy import Actor, load_on_node, require
 from valuegate.change import rules
 from valuegate.change.models import AdkarAssessment, AudienceGroup, ResistanceItem, Stakeholder
 from valuegate.context import today_of
 from valuegate.errors import Conflict, InvalidInput, NotFound, RuleViolation, check_editable, check_version
 from valuegate.portfolio.models import Node
 from valuegate.portfolio.service import get_node
+from valuegate.uow import use_case
 
 ATTRIBUTES = ("power", "interest", "influence", "legitimacy", "urgency")
 CHANNELS = ("open", "manager", "champion", "anonymous", "engagement_drop")
@@ -25,10 +26,11 @@ ESCALATE_AFTER_DAYS = 28  # two fortnightly cadence windows
 
 
 def workstream_node(session: Session, actor: Actor, node_id: int, action: str) -> Node:
-    node = get_node(session, node_id)
+    """The program or project whose workstream the actor works on: permission first, then the kind."""
+    node = get_node(session, node_id, actor=actor)
+    require(session, actor, action, node)
     if node.kind not in ("program", "project"):
         raise InvalidInput("The change workstream belongs to a program or a project.")
-    require(session, actor, action, node)
     return node
 
 
@@ -81,6 +83,7 @@ def stakeholder_view(s: Stakeholder, name: str, today: date) -> dict[str, Any]:
     }
 
 
+@use_case
 def add_stakeholder(session: Session, *, actor: Actor, node_id: int, person_id: int, **profile: Any) -> Stakeholder:
     node = workstream_node(session, actor, node_id, "change.manage")
     check_person(session, person_id, "stakeholder")
@@ -99,17 +102,15 @@ def add_stakeholder(session: Session, *, actor: Actor, node_id: int, person_id: 
         entity_id=s.id,
         after={"node_id": node.id, "person_id": person_id, **profile},
     )
-    session.commit()
     return s
 
 
+@use_case
 def assess_stakeholder(
     session: Session, *, actor: Actor, stakeholder_id: int, version: int | None, changes: dict[str, Any]
 ) -> Stakeholder:
     """A new assessment of a stakeholder. A fall in engagement raises a resistance item for the owner."""
-    s = session.get(Stakeholder, stakeholder_id)
-    if s is None:
-        raise NotFound(f"There is no stakeholder with id {stakeholder_id}.")
+    s = load_on_node(session, actor, Stakeholder, stakeholder_id, "stakeholder")
     node = workstream_node(session, actor, s.node_id, "change.manage")
     check_version("The stakeholder", s.version, version)
     allowed = {*ATTRIBUTES, "role", "current_engagement", "desired_engagement", "commitment_stage", "loses", "gains"}
@@ -146,7 +147,6 @@ def assess_stakeholder(
             stakeholder_id=s.id,
             owner_id=s.relationship_owner_id,
         )
-    session.commit()
     return s
 
 
@@ -178,6 +178,7 @@ def group_view(g: AudienceGroup) -> dict[str, Any]:
     }
 
 
+@use_case
 def add_group(
     session: Session,
     *,
@@ -212,7 +213,6 @@ def add_group(
         entity_id=g.id,
         after=group_view(g),
     )
-    session.commit()
     return g
 
 
@@ -225,6 +225,7 @@ def groups(session: Session, *, actor: Actor, node_id: int) -> list[dict[str, An
 # --- ADKAR ------------------------------------------------------------------------------------------------------
 
 
+@use_case
 def assess_adkar(
     session: Session,
     *,
@@ -271,7 +272,6 @@ def assess_adkar(
         entity_id=a.id,
         after={"stakeholder_id": stakeholder_id, "group_id": group_id, "scores": scores, "barrier": barrier},
     )
-    session.commit()
     return a
 
 
@@ -373,6 +373,7 @@ def _check_item(fields: dict[str, Any]) -> None:
             raise RuleViolation(problem[0].upper() + problem[1:] + ".")
 
 
+@use_case
 def raise_resistance(
     session: Session,
     *,
@@ -414,18 +415,16 @@ def raise_resistance(
         owner_id=owner_id,
         due_on=due_on,
     )
-    session.commit()
     return item
 
 
+@use_case
 def update_resistance(
     session: Session, *, actor: Actor, item_id: int, version: int | None, changes: dict[str, Any]
 ) -> ResistanceItem:
     """Work an item: reason and ADKAR element before mitigating; a tactic must fit the element; resolving or
     accepting needs a note of what happened."""
-    item = session.get(ResistanceItem, item_id)
-    if item is None:
-        raise NotFound(f"There is no resistance item with id {item_id}.")
+    item = load_on_node(session, actor, ResistanceItem, item_id, "resistance item")
     workstream_node(session, actor, item.node_id, "change.manage")
     check_version("The resistance item", item.version, version)
     allowed = {"underlying_reason", "adkar_element", "tactic", "owner_id", "due_on", "status", "resolution"}
@@ -455,7 +454,6 @@ def update_resistance(
         before={k: v.isoformat() if isinstance(v, date) else v for k, v in before.items()},
         after={k: v.isoformat() if isinstance(v, date) else v for k, v in changes.items()},
     )
-    session.commit()
     return item
 
 

@@ -22,6 +22,7 @@ from valuegate.comms.models import CommunicationItem, CommunicationSent
 from valuegate.context import today_of
 from valuegate.errors import Conflict, InvalidInput, NotFound, check_editable, check_version
 from valuegate.portfolio.models import Node
+from valuegate.uow import use_case
 
 FIELDS = (
     "audience_group_id",
@@ -96,15 +97,16 @@ def _check(
     return values
 
 
+@use_case
 def plan_message(session: Session, *, actor: Actor, node_id: int, **values: Any) -> CommunicationItem:
     node = workstream_node(session, actor, node_id, "change.manage")
     values = _check(session, node, {**values, "recurrence": values.get("recurrence")})
     item = CommunicationItem(node_id=node.id, **values)
     audit.record_created(session, actor_id=actor.person_id, row=item, action="communication.plan", after=values)
-    session.commit()
     return item
 
 
+@use_case
 def update_message(
     session: Session, *, actor: Actor, item_id: int, version: int | None, changes: dict[str, Any]
 ) -> CommunicationItem:
@@ -114,10 +116,10 @@ def update_message(
     check_editable(changes, FIELDS)
     changes = _check(session, node, changes, item)
     audit.record_changes(session, actor_id=actor.person_id, row=item, changes=changes, action="communication.update")
-    session.commit()
     return item
 
 
+@use_case
 def record_sent(
     session: Session,
     *,
@@ -158,7 +160,6 @@ def record_sent(
         entity_id=item.id,
         after={"occurrence_on": occurrence_on.isoformat(), "sent_on": sent.isoformat()},
     )
-    session.commit()
     return row
 
 

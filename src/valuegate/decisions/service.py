@@ -16,6 +16,7 @@ from valuegate.gates import service as gates
 from valuegate.gates.models import GateRequest
 from valuegate.portfolio.models import Node
 from valuegate.portfolio.service import get_node
+from valuegate.uow import use_case
 
 OUTCOMES = ("approve", "reject", "defer", "note")
 
@@ -39,6 +40,7 @@ def get_meeting(session: Session, meeting_id: int) -> Meeting:
     return m
 
 
+@use_case
 def create_meeting(
     session: Session,
     *,
@@ -49,7 +51,7 @@ def create_meeting(
     chair_id: int | None = None,
     attendee_ids: list[int] | None = None,
 ) -> Meeting:
-    node = get_node(session, node_id) if node_id is not None else None
+    node = get_node(session, node_id, actor=actor) if node_id is not None else None
     require(session, actor, "meeting.manage", node, what="steering meetings")
     if not title.strip():
         raise InvalidInput("A meeting needs a title.")
@@ -69,7 +71,6 @@ def create_meeting(
         entity_id=m.id,
         after={**meeting_view(m), "attendees": sorted(set(attendee_ids or []))},
     )
-    session.commit()
     return m
 
 
@@ -87,6 +88,7 @@ def agenda(session: Session, meeting: Meeting) -> list[dict[str, Any]]:
     return [{**gates.request_view(r), "measure_name": name} for r, name in session.execute(q.order_by(GateRequest.id))]
 
 
+@use_case
 def record_decision(
     session: Session,
     *,
@@ -149,7 +151,6 @@ def record_decision(
             "text": d.text,
         },
     )
-    session.commit()
     return d
 
 

@@ -29,13 +29,13 @@ def remove_dependency(dependency_id: int, actor: ActorDep, session: SessionDep, 
 
 @router.get("/nodes/{node_id}/dependencies")
 def node_dependencies(node_id: int, actor: ActorDep, session: SessionDep) -> dict[str, Any]:
-    require(session, actor, "node.view", get_node(session, node_id))
+    require(session, actor, "node.view", get_node(session, node_id, actor=actor))
     return service.dependencies_of(session, node_id)
 
 
 @router.get("/value-at-risk")
 def value_at_risk(actor: ActorDep, session: SessionDep, node_id: int | None = None) -> dict[str, Any]:
-    node = get_node(session, node_id) if node_id is not None else None
+    node = get_node(session, node_id, actor=actor) if node_id is not None else None
     require(session, actor, "node.view", node) if node is not None else None
     if node is None and not actor.reads_all:
         require(session, actor, "audit.read", None, what="the whole portfolio")

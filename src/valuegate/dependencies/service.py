@@ -20,6 +20,7 @@ from valuegate.portfolio.models import Measure, Node
 from valuegate.portfolio.service import get_measure, get_node
 from valuegate.rollups.models import MeasureTotal
 from valuegate.rollups.service import refresh_upstream_risk, tracking
+from valuegate.uow import use_case
 
 
 def dependency_view(d: Dependency) -> dict[str, Any]:
@@ -45,6 +46,7 @@ def _successors(session: Session) -> Callable[[set[int]], dict[int, list[int]]]:
     return fetch
 
 
+@use_case
 def add_dependency(
     session: Session,
     *,
@@ -98,7 +100,6 @@ def add_dependency(
         measure_id=down.id if down.kind == "measure" else None,
         after=dependency_view(dep),
     )
-    session.commit()
     return dep
 
 
@@ -108,6 +109,7 @@ def _measures_under(session: Session, node: Node) -> set[int]:
     return set(session.scalars(select(Node.id).where(Node.path.startswith(node.path), Node.kind == "measure")))
 
 
+@use_case
 def remove_dependency(session: Session, *, actor: Actor, dependency_id: int, reason: str | None = None) -> None:
     dep = session.get(Dependency, dependency_id)
     if dep is None:
@@ -129,7 +131,6 @@ def remove_dependency(session: Session, *, actor: Actor, dependency_id: int, rea
         before=before,
         reason=reason,
     )
-    session.commit()
 
 
 def dependencies_of(session: Session, node_id: int) -> dict[str, list[dict[str, Any]]]:
@@ -206,6 +207,7 @@ def service_view(s: BusinessService) -> dict[str, Any]:
     }
 
 
+@use_case
 def create_service(
     session: Session,
     *,
@@ -241,10 +243,10 @@ def create_service(
         entity_id=svc.id,
         after=service_view(svc),
     )
-    session.commit()
     return svc
 
 
+@use_case
 def update_service(
     session: Session, *, actor: Actor, service_id: int, version: int | None, changes: dict[str, Any]
 ) -> BusinessService:
@@ -268,14 +270,14 @@ def update_service(
         before=before,
         after=service_view(svc),
     )
-    session.commit()
     return svc
 
 
+@use_case
 def add_impact(
     session: Session, *, actor: Actor, measure_id: int, service_id: int, note: str | None = None
 ) -> ServiceImpact:
-    node, measure = get_measure(session, measure_id)
+    node, measure = get_measure(session, measure_id, actor=actor)
     require(session, actor, "node.edit", node)
     svc = session.get(BusinessService, service_id)
     if svc is None:
@@ -299,10 +301,10 @@ def add_impact(
         measure_id=measure_id,
         after={"service_id": service_id, "service": svc.name, "revenue_generating": svc.revenue_generating},
     )
-    session.commit()
     return imp
 
 
+@use_case
 def acknowledge_impact(session: Session, *, actor: Actor, impact_id: int, note: str | None = None) -> ServiceImpact:
     imp = session.get(ServiceImpact, impact_id)
     if imp is None:
@@ -329,7 +331,6 @@ def acknowledge_impact(session: Session, *, actor: Actor, impact_id: int, note: 
         reason=note,
         after={"service": svc.name, "on_behalf_of": on_behalf},
     )
-    session.commit()
     return imp
 
 

@@ -28,6 +28,7 @@ from valuegate.errors import Conflict, InvalidInput, NotFound, PermissionDenied,
 from valuegate.feedback import rules
 from valuegate.feedback.models import AnonymousResponse, CheckIn, FeedbackItem
 from valuegate.portfolio.models import Node
+from valuegate.uow import use_case
 
 MAX_TEXT = 4000
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
@@ -86,6 +87,7 @@ def scrub(text: str) -> str:
 # --- writing ----------------------------------------------------------------------------------------------------
 
 
+@use_case
 def check_in(
     session: Session,
     *,
@@ -122,10 +124,10 @@ def check_in(
         entity_id=row.id,
         after={"week_start": week, "scores": given, "blocker": row.blocker},
     )
-    session.commit()
     return row
 
 
+@use_case
 def raise_feedback(
     session: Session, *, actor: Actor, node_id: int, text: str, group_id: int | None = None
 ) -> FeedbackItem:
@@ -138,10 +140,10 @@ def raise_feedback(
         raise InvalidInput("Write the feedback before sending it.")
     item = FeedbackItem(node_id=node.id, author_id=person, group_id=group_id, text=body, raised_on=today_of(session))
     audit.record_created(session, actor_id=person, row=item, action="feedback.raise", after={"text": body})
-    session.commit()
     return item
 
 
+@use_case
 def submit_anonymous(
     session: Session,
     *,
@@ -170,10 +172,10 @@ def submit_anonymous(
             **{e: given.get(e) for e in ADKAR},
         )
     )
-    session.commit()
     return f"{start.isoformat()}/{end.isoformat()}"
 
 
+@use_case
 def respond(
     session: Session,
     *,
@@ -230,7 +232,6 @@ def respond(
         before=before,
         after={**changes, **({"response": row.id} if isinstance(row, AnonymousResponse) else {})},
     )
-    session.commit()
     return row
 
 

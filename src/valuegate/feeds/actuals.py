@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from valuegate.audit import service as audit
 from valuegate.auth.models import Person
-from valuegate.auth.policy import Actor
+from valuegate.auth.policy import Actor, load_on_node
 from valuegate.change.service import check_person, workstream_node
 from valuegate.db import utcnow
 from valuegate.errors import (
@@ -32,6 +32,7 @@ from valuegate.finance import service as finance
 from valuegate.finance.models import ValueFact
 from valuegate.portfolio.models import Node
 from valuegate.portfolio.service import get_measure
+from valuegate.uow import use_case
 
 RULE_EDITABLE = ("share", "kind", "negate", "owner_id", "rationale", "status")
 DECISIONS = ("confirm", "correct", "dismiss")
@@ -73,6 +74,7 @@ def _check_rule(values: dict[str, Any]) -> None:
         raise InvalidInput("The status is active or retired.")
 
 
+@use_case
 def add_rule(
     session: Session,
     *,
@@ -130,10 +132,10 @@ def add_rule(
         "owner_id": owner_id,
     }
     audit.record_created(session, actor_id=actor.person_id, row=rule, action="mapping.add", after=after)
-    session.commit()
     return rule
 
 
+@use_case
 def update_rule(
     session: Session, *, actor: Actor, rule_id: int, version: int | None, changes: dict[str, Any]
 ) -> MappingRule:
@@ -159,7 +161,6 @@ def update_rule(
                 f"The shares of the rules matching {over[0]} would add up to more than the whole amount."
             )
     audit.record_changes(session, actor_id=actor.person_id, row=rule, changes=changes, action="mapping.update")
-    session.commit()
     return rule
 
 
@@ -318,6 +319,7 @@ def proposals(session: Session, *, actor: Actor, node_id: int, status: str = "pr
     return [proposal_view(p, name, current.get((p.measure_id, p.kind, p.period))) for p, name in rows]
 
 
+@use_case
 def decide(
     session: Session,
     *,
@@ -330,9 +332,7 @@ def decide(
 ) -> ProposedActual:
     """Confirm (book the ledger figure as the actual), correct (book another figure, saying why) or dismiss
     (saying why). Only who may enter the measure's actuals decides: its controller, or finance."""
-    p = session.get(ProposedActual, proposal_id)
-    if p is None:
-        raise NotFound(f"There is no proposed actual with id {proposal_id}.")
+    p = load_on_node(session, actor, ProposedActual, proposal_id, "proposed actual", node_attr="measure_id")
     if decision not in DECISIONS:
         raise InvalidInput(f"The decision is one of {', '.join(DECISIONS)}.")
     node, measure = get_measure(session, p.measure_id)
@@ -381,7 +381,6 @@ def decide(
                 values_version=None,
                 reason=reason,
                 source="ledger",
-                commit=False,
             )
     changes = {
         "status": {"confirm": "confirmed", "correct": "corrected", "dismiss": "dismissed"}[decision],
@@ -391,5 +390,4 @@ def decide(
         "decided_at": utcnow(),
     }
     audit.record_changes(session, actor_id=actor.person_id, row=p, changes=changes, action=f"actuals.{decision}")
-    session.commit()
     return p

@@ -27,6 +27,7 @@ from valuegate.errors import (
 from valuegate.feeds import actuals, checks, reading, rules
 from valuegate.feeds.models import ChangeNotice, DataFeed, FeedSubmission
 from valuegate.feeds.rules import Column
+from valuegate.uow import use_case
 
 CHANNELS = ("system", "manual")
 SUBMISSION_CHANNELS = ("upload", "api", "cli")
@@ -62,6 +63,7 @@ def _contract(spec: Any) -> list[Column]:
     return columns
 
 
+@use_case
 def register_feed(
     session: Session,
     *,
@@ -111,7 +113,6 @@ def register_feed(
     )
     after = {"name": feed.name, "channel": channel, "due_business_day": due_business_day, "owner_id": owner_id}
     audit.record_created(session, actor_id=actor.person_id, row=feed, action="feed.register", after=after)
-    session.commit()
     return feed
 
 
@@ -158,6 +159,7 @@ def _owner_or_lead(session: Session, actor: Actor, feed: DataFeed, what: str) ->
 FEED_EDITABLE = ("owner_id", "channel", "due_business_day", "description")
 
 
+@use_case
 def update_feed(
     session: Session, *, actor: Actor, feed_id: int, version: int | None, changes: dict[str, Any]
 ) -> DataFeed:
@@ -174,7 +176,6 @@ def update_feed(
         raise InvalidInput("The feed is due on a working day of the month, 1 to 20.")
     check_person(session, changes.get("owner_id"), "owner")
     audit.record_changes(session, actor_id=actor.person_id, row=feed, changes=changes, action="feed.update")
-    session.commit()
     return feed
 
 
@@ -202,6 +203,7 @@ def _previous(session: Session, feed: DataFeed, period: str) -> checks.Previous:
     )
 
 
+@use_case
 def submit(
     session: Session,
     *,
@@ -289,10 +291,10 @@ def submit(
         if allocation is not None:
             report["allocation"] = allocation
             submission.report = json.dumps(report, default=str)
-    session.commit()
     return submission
 
 
+@use_case
 def announce_change(session: Session, *, actor: Actor, feed_id: int, period: str, note: str) -> ChangeNotice:
     """The owner says, before sending it, that the period's file changes shape: the change is then governance,
     not drift (the health monitor's data-governance detector reads it)."""
@@ -308,7 +310,6 @@ def announce_change(session: Session, *, actor: Actor, feed_id: int, period: str
     notice = ChangeNotice(feed_id=feed.id, period=month, note=note.strip(), announced_by=actor.person_id)
     after = {"feed_id": feed.id, "period": month, "note": notice.note}
     audit.record_created(session, actor_id=actor.person_id, row=notice, action="feed.announce", after=after)
-    session.commit()
     return notice
 
 

@@ -19,7 +19,7 @@ router = APIRouter(tags=["figures"])
 
 @router.get("/measures/{measure_id}/values")
 def get_values(measure_id: int, actor: ActorDep, session: SessionDep, as_of: datetime | None = None) -> dict[str, Any]:
-    node, measure = service.get_measure(session, measure_id)
+    node, measure = service.get_measure(session, measure_id, actor=actor)
     require(session, actor, "node.view", node)
     if as_of is not None and as_of.tzinfo is None:
         raise InvalidInput("as_of needs a time zone, e.g. 2026-01-31T00:00:00Z.")
@@ -52,6 +52,6 @@ def put_values(measure_id: int, series: str, body: ValuesIn, actor: ActorDep, se
 
 @router.get("/measures/{measure_id}/value-history")
 def value_history(measure_id: int, actor: ActorDep, session: SessionDep) -> list[dict[str, Any]]:
-    node, _m = service.get_measure(session, measure_id)
+    node, _m = service.get_measure(session, measure_id, actor=actor)
     require(session, actor, "node.view", node)
     return finance.value_history(session, measure_id)

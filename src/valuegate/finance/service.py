@@ -11,7 +11,7 @@ from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from valuegate.audit import service as audit
-from valuegate.auth.policy import Actor, require, roles_on
+from valuegate.auth.policy import Actor, check_visible, not_found_text, require, roles_on
 from valuegate.context import settings_of, today_of
 from valuegate.db import utcnow
 from valuegate.errors import (
@@ -28,6 +28,7 @@ from valuegate.finance.models import Rebaseline, ValueFact
 from valuegate.portfolio.models import Measure, Node
 from valuegate.portfolio.service import get_measure
 from valuegate.rollups.service import current_values, tracking, with_estimate
+from valuegate.uow import use_case
 
 FROZEN_FROM = ("decided", "implemented", "closed")
 
@@ -184,6 +185,7 @@ def _check_open(node: Node, measure: Measure, series: Iterable[str]) -> None:
         )
 
 
+@use_case
 def set_figures(
     session: Session,
     *,
@@ -193,14 +195,12 @@ def set_figures(
     values_version: int | None,
     reason: str | None = None,
     source: str = "manual",
-    commit: bool = True,
 ) -> Measure:
-    """Enter figures of one or more series in one change: all are written or none (``commit=False`` leaves the
-    commit to a caller that writes more in the same transaction).
+    """Enter figures of one or more series in one change: all are written or none.
 
     A stale ``values_version`` is refused and changes nothing; so is a series the person may not enter.
     """
-    node, measure = get_measure(session, measure_id)
+    node, measure = get_measure(session, measure_id, actor=actor)
     for series in by_series:
         if series not in fin.SERIES:
             raise InvalidInput(f"Unknown series {series!r}; use one of {', '.join(fin.SERIES)}.")
@@ -233,8 +233,6 @@ def set_figures(
             after={"series": series, "changes": changes},
             reason=reason,
         )
-    if commit:
-        session.commit()
     return measure
 
 
@@ -293,10 +291,11 @@ def value_history(session: Session, measure_id: int) -> list[dict[str, Any]]:
     ]
 
 
+@use_case
 def request_rebaseline(
     session: Session, *, actor: Actor, measure_id: int, reason: str, entries: list[Entry]
 ) -> Rebaseline:
-    node, measure = get_measure(session, measure_id)
+    node, measure = get_measure(session, measure_id, actor=actor)
     require(session, actor, "values.plan", node)
     if measure.stage not in ("decided", "implemented"):
         raise RuleViolation("Only a Decided or Implemented measure has a baseline to change; edit the plan directly.")
@@ -325,10 +324,10 @@ def request_rebaseline(
         after={"proposed": rb.proposed},
         reason=rb.reason,
     )
-    session.commit()
     return rb
 
 
+@use_case
 def decide_rebaseline(
     session: Session,
     *,
@@ -341,12 +340,13 @@ def decide_rebaseline(
     """The sponsor and the controller each approve; the new plan and baseline apply once both have."""
     rb = session.get(Rebaseline, rebaseline_id)
     if rb is None:
-        raise NotFound(f"There is no re-baseline request with id {rebaseline_id}.")
+        raise NotFound(not_found_text("re-baseline request", rebaseline_id))
+    node = session.get(Node, rb.measure_id)
+    assert node is not None
+    check_visible(session, actor, node, "re-baseline request", rebaseline_id)
     check_version("The re-baseline request", rb.version, version)
     if rb.status != "pending":
         raise Conflict(f"This re-baseline request is already {rb.status}.")
-    node = session.get(Node, rb.measure_id)
-    assert node is not None
     if actor.person_id == rb.requested_by:
         raise PermissionDenied("You requested this re-baseline; someone else must approve it.")
     as_sponsor = actor.person_id == node.sponsor_id
@@ -366,7 +366,6 @@ def decide_rebaseline(
             measure_id=rb.measure_id,
             reason=comment,
         )
-        session.commit()
         return rb
     if as_sponsor:
         rb.sponsor_approved_by = actor.person_id
@@ -402,7 +401,6 @@ def decide_rebaseline(
             after={"plan": plan_changes, "baseline": base_changes},
             reason=rb.reason,
         )
-    session.commit()
     return rb
 
 

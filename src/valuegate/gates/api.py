@@ -35,7 +35,7 @@ def request_move(measure_id: int, body: MoveRequestIn, actor: ActorDep, session:
 def list_requests(measure_id: int, actor: ActorDep, session: SessionDep) -> list[dict[str, Any]]:
     from valuegate.portfolio.service import get_measure
 
-    node, _m = get_measure(session, measure_id)
+    node, _m = get_measure(session, measure_id, actor=actor)
     require(session, actor, "node.view", node)
     rows = session.scalars(select(GateRequest).where(GateRequest.measure_id == measure_id).order_by(GateRequest.id))
     return [service.request_view(r) for r in rows]

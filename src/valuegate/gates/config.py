@@ -15,6 +15,7 @@ from valuegate.auth.policy import Actor, require
 from valuegate.errors import InvalidInput, NotFound, check_version
 from valuegate.gates import rules
 from valuegate.gates.models import GateDef, StageDef
+from valuegate.uow import use_case
 
 
 def gate_view(g: GateDef) -> dict[str, Any]:
@@ -44,6 +45,7 @@ def configuration(session: Session) -> dict[str, Any]:
     }
 
 
+@use_case
 def relabel_stage(session: Session, *, actor: Actor, code: str, version: int | None, label: str) -> StageDef:
     require(session, actor, "gates.configure", what="the gate configuration")
     stage = session.get(StageDef, code)
@@ -64,10 +66,10 @@ def relabel_stage(session: Session, *, actor: Actor, code: str, version: int | N
         before={"code": code, "label": before},
         after={"code": code, "label": stage.label},
     )
-    session.commit()
     return stage
 
 
+@use_case
 def tune_gate(
     session: Session,
     *,
@@ -114,5 +116,4 @@ def tune_gate(
         before={"to_stage": to_stage, **before},
         after=after,
     )
-    session.commit()
     return gate

@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 
 from valuegate.audit import service as audit
 from valuegate.auth.models import Person
-from valuegate.auth.policy import Actor, RoleIndex, active_delegators, require, roles_on
+from valuegate.auth.policy import Actor, RoleIndex, active_delegators, not_found_text, require, roles_on
+from valuegate.auth.rules import allowed
 from valuegate.context import settings_of, today_of
 from valuegate.db import chunks, utcnow
 from valuegate.dependencies.models import BusinessService, Dependency, ServiceImpact
@@ -25,8 +26,10 @@ from valuegate.milestones.models import Milestone
 from valuegate.portfolio.models import Measure, Node
 from valuegate.portfolio.service import get_measure
 from valuegate.rollups.service import current_values, tracking
+from valuegate.uow import use_case
 
 
+@use_case
 def install_defaults(session: Session) -> None:
     """Seed the default stages and gates (idempotent); a deployment may then relabel and tune them."""
     if session.scalar(select(func.count()).select_from(StageDef)):
@@ -132,7 +135,7 @@ class NextGate:
 
 def next_gate(session: Session, *, actor: Actor, measure_id: int) -> NextGate:
     """What the next gate still needs: the same criteria the engine enforces."""
-    node, measure = get_measure(session, measure_id)
+    node, measure = get_measure(session, measure_id, actor=actor)
     require(session, actor, "node.view", node)
     target = rules.next_stage(measure.stage)
     pending = _pending(session, measure_id)
@@ -167,6 +170,7 @@ def request_view(r: GateRequest) -> dict[str, Any]:
     }
 
 
+@use_case
 def request_move(
     session: Session,
     *,
@@ -177,7 +181,7 @@ def request_move(
     version: int | None = None,
 ) -> GateRequest:
     """Ask to move a measure to ``to_stage``. Refused when the move is not allowed or criteria are unmet."""
-    node, measure = get_measure(session, measure_id)
+    node, measure = get_measure(session, measure_id, actor=actor)
     require(session, actor, "gate.request", node)
     if version is not None:
         check_version("The measure", node.version, version)
@@ -234,14 +238,20 @@ def request_move(
         after=request_view(req),
         reason=reason,
     )
-    session.commit()
     return req
 
 
-def get_request(session: Session, request_id: int) -> GateRequest:
+def get_request(session: Session, request_id: int, *, actor: Actor | None = None) -> GateRequest:
+    """The gate request; with ``actor``, not found unless the actor (or someone they deputise for) may see its
+    measure — checked before anything about the request (its version, its status) is revealed."""
     req = session.get(GateRequest, request_id)
     if req is None:
-        raise NotFound(f"There is no gate request with id {request_id}.")
+        raise NotFound(not_found_text("gate request", request_id))
+    if actor is not None:
+        node = session.get(Node, req.measure_id)
+        assert node is not None
+        if not any(allowed("node.view", roles) for roles, _ in acting_roles(session, actor, node, today_of(session))):
+            raise NotFound(not_found_text("gate request", request_id))
     return req
 
 
@@ -288,6 +298,7 @@ def _approval_slot(
     raise PermissionDenied(f"{actor.name} is not an approver of this request; it awaits: {wanted or 'nobody'}.")
 
 
+@use_case
 def approve(
     session: Session,
     *,
@@ -297,7 +308,7 @@ def approve(
     version: int | None = None,
     meeting_id: int | None = None,
 ) -> GateRequest:
-    req = get_request(session, request_id)
+    req = get_request(session, request_id, actor=actor)
     check_version("The gate request", req.version, version)
     if req.status != "pending":
         raise Conflict(f"This request is already {req.status}.")
@@ -335,7 +346,6 @@ def approve(
     )
     if len(_filled_slots(session, req)) == len(approvals):
         _complete(session, actor, req, node, measure, criteria)
-    session.commit()
     return req
 
 
@@ -394,6 +404,7 @@ def _complete(
     )
 
 
+@use_case
 def reject(
     session: Session,
     *,
@@ -403,7 +414,7 @@ def reject(
     version: int | None = None,
     meeting_id: int | None = None,
 ) -> GateRequest:
-    req = get_request(session, request_id)
+    req = get_request(session, request_id, actor=actor)
     check_version("The gate request", req.version, version)
     if req.status != "pending":
         raise Conflict(f"This request is already {req.status}.")
@@ -435,10 +446,10 @@ def reject(
         reason=comment,
         after={"role": role, "on_behalf_of": on_behalf},
     )
-    session.commit()
     return req
 
 
+@use_case
 def defer(
     session: Session,
     *,
@@ -449,7 +460,7 @@ def defer(
     version: int | None = None,
     meeting_id: int | None = None,
 ) -> GateRequest:
-    req = get_request(session, request_id)
+    req = get_request(session, request_id, actor=actor)
     check_version("The gate request", req.version, version)
     if req.status != "pending":
         raise Conflict(f"This request is already {req.status}.")
@@ -486,14 +497,14 @@ def defer(
         reason=reason,
         after={"deferred_until": until.isoformat(), "defer_count": req.defer_count, "role": role},
     )
-    session.commit()
     return req
 
 
+@use_case
 def withdraw(
     session: Session, *, actor: Actor, request_id: int, reason: str | None = None, version: int | None = None
 ) -> GateRequest:
-    req = get_request(session, request_id)
+    req = get_request(session, request_id, actor=actor)
     check_version("The gate request", req.version, version)
     if req.status != "pending":
         raise Conflict(f"This request is already {req.status}.")
@@ -512,10 +523,10 @@ def withdraw(
         measure_id=req.measure_id,
         reason=reason,
     )
-    session.commit()
     return req
 
 
+@use_case
 def sign_off(
     session: Session,
     *,
@@ -528,7 +539,7 @@ def sign_off(
     version: int | None = None,
 ) -> SignOff:
     """Controller-backed closure: the one path to Closed."""
-    node, measure = get_measure(session, measure_id)
+    node, measure = get_measure(session, measure_id, actor=actor)
     if actor.person_id is None or actor.person_id != node.controller_id:
         raise PermissionDenied(
             f"Only the controller of measure {node.name!r} can sign off its value"
@@ -623,7 +634,6 @@ def sign_off(
         measure.verified_value = verified_value
     criteria, _a, _r = gate_for(session, "closed", "forward")
     _complete(session, actor, req, node, measure, criteria)
-    session.commit()
     return so
 
 

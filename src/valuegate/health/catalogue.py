@@ -21,6 +21,7 @@ from valuegate.errors import Conflict, InvalidInput, NotFound, RuleViolation, ch
 from valuegate.feeds.models import DataFeed
 from valuegate.health.models import Artefact, ArtefactUse, DecisionCitation
 from valuegate.portfolio.models import Node
+from valuegate.uow import use_case
 
 KINDS = ("report", "dashboard", "model", "allocation_rule", "feed", "dataset")
 LAYERS = ("cost_pools", "towers", "solutions", "consumers", "business_units")
@@ -71,6 +72,7 @@ def _check(session: Session, node_id: int, values: dict[str, Any]) -> None:
     check_person(session, values.get("owner_id"), "owner")
 
 
+@use_case
 def register(session: Session, *, actor: Actor, node_id: int, **values: Any) -> Artefact:
     node = workstream_node(session, actor, node_id, "change.manage")
     check_editable(values, EDITABLE)
@@ -83,7 +85,6 @@ def register(session: Session, *, actor: Actor, node_id: int, **values: Any) -> 
     item = Artefact(node_id=node.id, **values)
     after = {k: v.isoformat() if isinstance(v, date) else v for k, v in values.items()}
     audit.record_created(session, actor_id=actor.person_id, row=item, action="artefact.register", after=after)
-    session.commit()
     return item
 
 
@@ -94,6 +95,7 @@ def get_artefact(session: Session, artefact_id: int) -> Artefact:
     return item
 
 
+@use_case
 def update(
     session: Session, *, actor: Actor, artefact_id: int, version: int | None, changes: dict[str, Any]
 ) -> Artefact:
@@ -114,10 +116,10 @@ def update(
     if "name" in changes:
         changes["name"] = str(changes["name"]).strip()
     audit.record_changes(session, actor_id=actor.person_id, row=item, changes=changes, action="artefact.update")
-    session.commit()
     return item
 
 
+@use_case
 def record_use(session: Session, *, actor: Actor, artefact_id: int, action: str = "view") -> None:
     """The signed-in person opened (or exported) an artefact today."""
     item = get_artefact(session, artefact_id)
@@ -125,9 +127,9 @@ def record_use(session: Session, *, actor: Actor, artefact_id: int, action: str 
     if action not in USE_ACTIONS:
         raise InvalidInput(f"The use is one of {', '.join(USE_ACTIONS)}.")
     session.add(ArtefactUse(artefact_id=item.id, person_id=actor.person_id, action=action, used_on=today_of(session)))
-    session.commit()
 
 
+@use_case
 def import_uses(session: Session, *, actor: Actor, node_id: int, uses: Sequence[dict[str, Any]]) -> int:
     """Uses recorded by the reporting tool (its view log): artefact, pseudonymous actor, day, action. All or none."""
     node = workstream_node(session, actor, node_id, "change.manage")
@@ -167,10 +169,10 @@ def import_uses(session: Session, *, actor: Actor, node_id: int, uses: Sequence[
         entity_id=node.id,
         after={"uses": len(rows)},
     )
-    session.commit()
     return len(rows)
 
 
+@use_case
 def cite(session: Session, *, actor: Actor, decision_id: int, artefact_ids: list[int]) -> list[int]:
     """A steering decision rests on these artefacts; returns the artefacts it now cites. Who recorded the
     decision, or who manages the meeting's scope, says so."""
@@ -198,7 +200,6 @@ def cite(session: Session, *, actor: Actor, decision_id: int, artefact_ids: list
         entity_id=decision.id,
         after={"artefacts": sorted(set(artefact_ids) | cited)},
     )
-    session.commit()
     return sorted(set(artefact_ids) | cited)
 
 

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from valuegate.audit import service as audit
 from valuegate.auth.models import Person
-from valuegate.auth.policy import Actor
+from valuegate.auth.policy import Actor, load_on_node
 from valuegate.change.models import LegacyProcess, Stakeholder
 from valuegate.change.service import check_person, workstream_node
 from valuegate.context import today_of
@@ -22,6 +22,7 @@ from valuegate.feeds.models import DataFeed
 from valuegate.health.models import Artefact, HealthAction, HealthReading, ViableOutcome
 from valuegate.health.thresholds import DETECTORS
 from valuegate.portfolio.models import Node
+from valuegate.uow import use_case
 
 PLAYS = {
     "reconnect": "Reconnect people to the purpose",
@@ -233,6 +234,7 @@ def actions(session: Session, node_id: int) -> list[dict[str, Any]]:
     return [action_view(a, name) for a, name in rows]
 
 
+@use_case
 def take(
     session: Session,
     *,
@@ -301,16 +303,14 @@ def take(
                     changes={"status": "retirement_proposed", "status_reason": f"Right-size play: {item['reason']}"},
                     action="artefact.update",
                 )
-    session.commit()
     return action
 
 
+@use_case
 def update_action(
     session: Session, *, actor: Actor, action_id: int, version: int | None, status: str, outcome: str | None
 ) -> HealthAction:
-    action = session.get(HealthAction, action_id)
-    if action is None:
-        raise NotFound(f"There is no health action with id {action_id}.")
+    action = load_on_node(session, actor, HealthAction, action_id, "health action", person_attr="owner_id")
     if actor.person_id != action.owner_id:
         workstream_node(session, actor, action.node_id, "change.manage")
     check_version("The action", action.version, version)
@@ -324,7 +324,6 @@ def update_action(
         "closed_on": today_of(session) if status != "open" else None,
     }
     audit.record_changes(session, actor_id=actor.person_id, row=action, changes=changes, action="health.action")
-    session.commit()
     return action
 
 
@@ -349,6 +348,7 @@ def current_outcome(session: Session, node_id: int) -> dict[str, Any] | None:
     return outcome_view(o, _names(session, {p["owner_id"] for p in json.loads(o.parts)}))
 
 
+@use_case
 def agree_outcome(
     session: Session,
     *,
@@ -408,5 +408,4 @@ def agree_outcome(
             changes={"status": "done", "outcome": "Minimum viable outcome agreed.", "closed_on": today},
             action="health.action",
         )
-    session.commit()
     return outcome

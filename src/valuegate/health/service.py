@@ -24,6 +24,7 @@ from valuegate.health import inputs, rules
 from valuegate.health.models import Artefact, HealthProfile, HealthReading
 from valuegate.health.thresholds import DEFAULTS, Thresholds, as_dict, resolve
 from valuegate.portfolio.models import Node
+from valuegate.uow import use_case
 
 HISTORY_WEEKS = 12
 TRIGGERS = ("schedule", "on_demand")
@@ -52,6 +53,7 @@ def profile_view(node_id: int, profile: HealthProfile | None) -> dict[str, Any]:
     }
 
 
+@use_case
 def set_profile(
     session: Session, *, actor: Actor, node_id: int, version: int | None, changes: dict[str, Any]
 ) -> HealthProfile:
@@ -78,7 +80,6 @@ def set_profile(
     else:
         check_version("The health profile", profile.version, version)
     audit.record_changes(session, actor_id=actor.person_id, row=profile, changes=changes, action="health.profile")
-    session.commit()
     return profile
 
 
@@ -124,13 +125,13 @@ def run(session: Session, node: Node, as_of: date, trigger: str) -> HealthReadin
     return reading
 
 
+@use_case
 def run_now(session: Session, *, actor: Actor, node_id: int) -> dict[str, Any]:
     node = workstream_node(session, actor, node_id, "node.view")
     run(session, node, today_of(session), "on_demand")
     audit.record(
         session, actor_id=actor.person_id, action="health.run", entity_type="node", entity_id=node.id, after={}
     )
-    session.commit()
     return health(session, actor=actor, node_id=node.id)
 
 
@@ -200,6 +201,7 @@ def band_counts(session: Session, *, actor: Actor) -> dict[str, int]:
     return {band: int(found.get(band, 0)) for band in ("red", "amber", "green", "unknown")}
 
 
+@use_case
 def health(session: Session, *, actor: Actor, node_id: int) -> dict[str, Any]:
     """The latest reading with its signals, the weekly history and trend, and the profile. When nothing has run
     yet this week, the detectors run now (and the reading is kept)."""
@@ -218,7 +220,6 @@ def health(session: Session, *, actor: Actor, node_id: int) -> dict[str, Any]:
     )
     if not history or history[-1].week != monday(today):
         history.append(run(session, node, today, "on_demand"))
-        session.commit()
     latest = reading_view(history[-1])
     profile = session.get(HealthProfile, node.id)
     return {

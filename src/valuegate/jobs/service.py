@@ -23,6 +23,7 @@ from valuegate.jobs.models import OutboxMessage
 from valuegate.milestones.models import Milestone
 from valuegate.portfolio.models import Measure, Node
 from valuegate.rollups.service import tracking
+from valuegate.uow import use_case
 
 MAX_ATTEMPTS = 5
 Handler = Callable[[Session, dict[str, Any]], None]
@@ -55,39 +56,48 @@ def process_pending(db: Database, settings: Settings, *, today: date | None = No
     """Run due messages one transaction each; return how many succeeded."""
     done = 0
     for _ in range(limit):
+        taken: list[int] = []
         with db.session(write=True) as session:
             bind(session, settings, today)
-            q = (
-                select(OutboxMessage)
-                .where(OutboxMessage.processed_at.is_(None), OutboxMessage.attempts < MAX_ATTEMPTS)
-                .order_by(OutboxMessage.id)
-                .limit(20)
-            )
-            if session.get_bind().dialect.name == "postgresql":
-                q = q.with_for_update(skip_locked=True)
-            now = utcnow()
-            msg = next((m for m in session.scalars(q) if m.attempts == 0 or _retry_at(m) <= now), None)
-            if msg is None:
-                return done
-            msg_id, topic, payload = msg.id, msg.topic, dict(msg.payload or {})
             try:
-                HANDLERS[topic](session, payload)
-                msg.processed_at = utcnow()
-                session.commit()
+                if not _run_next(session, taken):
+                    return done
                 done += 1
             except Exception:
-                session.rollback()
-                _record_failure(db, msg_id, traceback.format_exc(limit=5))
+                if not taken:
+                    raise
+                _record_failure(session, taken[0], traceback.format_exc(limit=5))
     return done
 
 
-def _record_failure(db: Database, msg_id: int, error: str) -> None:
-    with db.session(write=True) as session:
-        msg = session.get(OutboxMessage, msg_id)
-        if msg is not None:
-            msg.attempts += 1
-            msg.last_error = error[-4000:]
-            session.commit()
+@use_case
+def _run_next(session: Session, taken: list[int]) -> bool:
+    """Take the next due message (skipping those another worker holds), carry it out and mark it done, in one
+    transaction; False when nothing is due. ``taken`` receives the message's id before its handler runs."""
+    q = (
+        select(OutboxMessage)
+        .where(OutboxMessage.processed_at.is_(None), OutboxMessage.attempts < MAX_ATTEMPTS)
+        .order_by(OutboxMessage.id)
+        .limit(20)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        q = q.with_for_update(skip_locked=True)
+    now = utcnow()
+    msg = next((m for m in session.scalars(q) if m.attempts == 0 or _retry_at(m) <= now), None)
+    if msg is None:
+        return False
+    taken.append(msg.id)
+    HANDLERS[msg.topic](session, dict(msg.payload or {}))
+    msg.processed_at = utcnow()
+    return True
+
+
+@use_case
+def _record_failure(session: Session, msg_id: int, error: str) -> None:
+    msg = session.get(OutboxMessage, msg_id)
+    if msg is not None:
+        msg.attempts += 1
+        msg.last_error = error[-4000:]
 
 
 def pending_count(session: Session) -> dict[str, int]:
@@ -161,9 +171,10 @@ def _health_run(session: Session, payload: dict[str, Any]) -> None:
 def _snapshot(session: Session, payload: dict[str, Any]) -> None:
     from valuegate.rollups import snapshots
 
-    snapshots.take(session, date.fromisoformat(payload["as_of"]), commit=False)
+    snapshots.take(session, date.fromisoformat(payload["as_of"]))
 
 
+@use_case
 def schedule_daily(session: Session, today: date) -> bool:
     """Enqueue today's status refresh, the health detectors' run and the snapshot of the month end just past,
     unless they already are (safe when several workers run). True when something was enqueued."""

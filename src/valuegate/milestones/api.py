@@ -19,7 +19,7 @@ router = APIRouter(tags=["milestones"])
 
 @router.get("/measures/{measure_id}/milestones")
 def list_milestones(measure_id: int, actor: ActorDep, session: SessionDep) -> list[dict[str, Any]]:
-    node, _m = service.get_measure(session, measure_id)
+    node, _m = service.get_measure(session, measure_id, actor=actor)
     require(session, actor, "node.view", node)
     rows = session.scalars(select(Milestone).where(Milestone.measure_id == measure_id).order_by(Milestone.due_on))
     return [milestones.milestone_view(m) for m in rows]

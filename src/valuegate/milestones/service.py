@@ -8,13 +8,14 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from valuegate.audit import service as audit
-from valuegate.auth.policy import Actor, require
+from valuegate.auth.policy import Actor, load_on_node, require
 from valuegate.context import settings_of, today_of
 from valuegate.db import utcnow
-from valuegate.errors import InvalidInput, NotFound, RuleViolation, check_version
+from valuegate.errors import InvalidInput, RuleViolation, check_version
 from valuegate.milestones.models import Milestone
 from valuegate.portfolio.service import get_measure
 from valuegate.rollups.service import tracking
+from valuegate.uow import use_case
 
 
 def milestone_view(m: Milestone) -> dict[str, Any]:
@@ -30,12 +31,13 @@ def milestone_view(m: Milestone) -> dict[str, Any]:
 
 
 def _editable(session: Session, actor: Actor, measure_id: int) -> None:
-    node, measure = get_measure(session, measure_id)
+    node, measure = get_measure(session, measure_id, actor=actor)
     require(session, actor, "milestone.edit", node)
     if measure.stage in ("closed", "cancelled") or node.archived_at is not None:
         raise RuleViolation(f"Measure {node.name!r} is {measure.stage}; its milestones are final.")
 
 
+@use_case
 def add_milestone(
     session: Session,
     *,
@@ -62,7 +64,6 @@ def add_milestone(
         measure_id=measure_id,
         after=milestone_view(m),
     )
-    session.commit()
     return m
 
 
@@ -71,12 +72,11 @@ def _touch(session: Session, measure_id: int) -> None:
     measure.last_update_at = utcnow()
 
 
+@use_case
 def update_milestone(
     session: Session, *, actor: Actor, milestone_id: int, version: int | None, changes: dict[str, Any]
 ) -> Milestone:
-    m = session.get(Milestone, milestone_id)
-    if m is None:
-        raise NotFound(f"There is no milestone with id {milestone_id}.")
+    m = load_on_node(session, actor, Milestone, milestone_id, "milestone", node_attr="measure_id")
     _editable(session, actor, m.measure_id)
     check_version("The milestone", m.version, version)
     unknown = set(changes) - {"name", "due_on", "forecast_on", "done_on"}
@@ -102,14 +102,12 @@ def update_milestone(
         before=before,
         after=milestone_view(m),
     )
-    session.commit()
     return m
 
 
+@use_case
 def delete_milestone(session: Session, *, actor: Actor, milestone_id: int, version: int | None) -> None:
-    m = session.get(Milestone, milestone_id)
-    if m is None:
-        raise NotFound(f"There is no milestone with id {milestone_id}.")
+    m = load_on_node(session, actor, Milestone, milestone_id, "milestone", node_attr="measure_id")
     _editable(session, actor, m.measure_id)
     check_version("The milestone", m.version, version)
     before = milestone_view(m)
@@ -125,4 +123,3 @@ def delete_milestone(session: Session, *, actor: Actor, milestone_id: int, versi
         measure_id=before["measure_id"],
         before=before,
     )
-    session.commit()

@@ -69,7 +69,7 @@ def create_node(body: NodeIn, actor: ActorDep, session: SessionDep) -> dict[str,
 
 @router.get("/nodes/{node_id}")
 def get_node(node_id: int, actor: ActorDep, session: SessionDep) -> dict[str, Any]:
-    node = service.get_node(session, node_id)
+    node = service.get_node(session, node_id, actor=actor)
     require(session, actor, "node.view", node)
     return service.node_view(node)
 
@@ -133,6 +133,6 @@ def measure_detail(session: SessionDep, node: Node, measure: Measure) -> dict[st
 
 @router.get("/measures/{measure_id}")
 def get_measure(measure_id: int, actor: ActorDep, session: SessionDep) -> dict[str, Any]:
-    node, measure = service.get_measure(session, measure_id)
+    node, measure = service.get_measure(session, measure_id, actor=actor)
     require(session, actor, "node.view", node)
     return measure_detail(session, node, measure)

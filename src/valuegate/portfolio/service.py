@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from valuegate.audit import service as audit
 from valuegate.auth.models import Person
-from valuegate.auth.policy import Actor, require
+from valuegate.auth.policy import Actor, check_visible, not_found_text, require
 from valuegate.context import settings_of, today_of
 from valuegate.db import locks_rows, utcnow
 from valuegate.errors import InvalidInput, NotFound, RuleViolation, check_editable, check_version
@@ -17,6 +17,7 @@ from valuegate.gates.models import StageChange
 from valuegate.portfolio import rules
 from valuegate.portfolio.models import Measure, Node, OrgUnit
 from valuegate.rollups.service import tracking
+from valuegate.uow import use_case
 
 
 def node_view(n: Node) -> dict[str, Any]:
@@ -46,10 +47,14 @@ def org_unit_view(o: OrgUnit) -> dict[str, Any]:
     }
 
 
-def get_node(session: Session, node_id: int, kind: str | None = None) -> Node:
+def get_node(session: Session, node_id: int, kind: str | None = None, *, actor: Actor | None = None) -> Node:
+    """The node with this id (of this kind). With ``actor``, a node the actor may not see is not found either:
+    the same answer as for an id that does not exist."""
     node = session.get(Node, node_id)
     if node is None or (kind is not None and node.kind != kind):
-        raise NotFound(f"There is no {kind or 'node'} with id {node_id}.")
+        raise NotFound(not_found_text(kind or "node", node_id))
+    if actor is not None:
+        check_visible(session, actor, node, kind or "node", node_id)
     return node
 
 
@@ -69,6 +74,7 @@ def _person(session: Session, person_id: int | None, role: str) -> None:
             raise RuleViolation(f"{p.name} is inactive and cannot be named {role}.")
 
 
+@use_case
 def create_org_unit(session: Session, *, actor: Actor, name: str, kind: str, parent_id: int | None = None) -> OrgUnit:
     require(session, actor, "orgunit.manage", what="org units")
     if not name.strip():
@@ -88,10 +94,10 @@ def create_org_unit(session: Session, *, actor: Actor, name: str, kind: str, par
         entity_id=ou.id,
         after=org_unit_view(ou),
     )
-    session.commit()
     return ou
 
 
+@use_case
 def rename_org_unit(session: Session, *, actor: Actor, org_unit_id: int, version: int | None, name: str) -> OrgUnit:
     require(session, actor, "orgunit.manage", what="org units")
     ou = get_org_unit(session, org_unit_id)
@@ -110,10 +116,10 @@ def rename_org_unit(session: Session, *, actor: Actor, org_unit_id: int, version
         before=before,
         after=org_unit_view(ou),
     )
-    session.commit()
     return ou
 
 
+@use_case
 def create_node(
     session: Session,
     *,
@@ -189,10 +195,10 @@ def create_node(
         after=view,
         measure_id=node.id if kind == "measure" else None,
     )
-    session.commit()
     return node
 
 
+@use_case
 def update_node(
     session: Session,
     *,
@@ -203,7 +209,7 @@ def update_node(
     reason: str | None = None,
 ) -> Node:
     """Rename, describe, re-assign org unit or roles. ``changes`` holds only the fields to change."""
-    node = get_node(session, node_id)
+    node = get_node(session, node_id, actor=actor)
     check_version(node.kind.capitalize(), node.version, version)
     allowed_fields = {
         "name",
@@ -271,7 +277,6 @@ def update_node(
         reason=reason,
         measure_id=node.id if measure else None,
     )
-    session.commit()
     return node
 
 
@@ -288,6 +293,7 @@ def _subtree_measures(session: Session, path: str) -> list[int]:
     return list(session.scalars(select(Node.id).where(Node.path.startswith(path), Node.kind == "measure")))
 
 
+@use_case
 def move_node(
     session: Session,
     *,
@@ -297,7 +303,7 @@ def move_node(
     new_parent_id: int,
     reason: str | None = None,
 ) -> Node:
-    node = get_node(session, node_id)
+    node = get_node(session, node_id, actor=actor)
     check_version(node.kind.capitalize(), node.version, version)
     require(session, actor, "node.move", node)
     new_parent = get_node(session, new_parent_id)
@@ -322,7 +328,7 @@ def move_node(
         node.updated_at = utcnow()
         session.flush()
         session.expire_all()
-    node = get_node(session, node_id)
+    node = get_node(session, node_id, actor=actor)
     audit.record(
         session,
         actor_id=actor.person_id,
@@ -334,12 +340,12 @@ def move_node(
         reason=reason,
         measure_id=node.id if node.kind == "measure" else None,
     )
-    session.commit()
     return node
 
 
+@use_case
 def archive_node(session: Session, *, actor: Actor, node_id: int, version: int | None, reason: str) -> Node:
-    node = get_node(session, node_id)
+    node = get_node(session, node_id, actor=actor)
     check_version(node.kind.capitalize(), node.version, version)
     require(session, actor, "node.archive", node)
     if not reason or not reason.strip():
@@ -356,7 +362,7 @@ def archive_node(session: Session, *, actor: Actor, node_id: int, version: int |
         )
         session.flush()
         session.expire_all()
-    node = get_node(session, node_id)
+    node = get_node(session, node_id, actor=actor)
     audit.record(
         session,
         actor_id=actor.person_id,
@@ -367,14 +373,14 @@ def archive_node(session: Session, *, actor: Actor, node_id: int, version: int |
         reason=reason,
         measure_id=node.id if node.kind == "measure" else None,
     )
-    session.commit()
     return node
 
 
-def get_measure(session: Session, measure_id: int) -> tuple[Node, Measure]:
-    """The measure's node and row; in a write session the row is locked, so concurrent writers queue up
-    and the second sees the first's changes (its stale version is then refused, its roll-up deltas exact)."""
-    node = get_node(session, measure_id, "measure")
+def get_measure(session: Session, measure_id: int, *, actor: Actor | None = None) -> tuple[Node, Measure]:
+    """The measure's node and row (not found when ``actor`` may not see it); in a write session the row is
+    locked, so concurrent writers queue up and the second sees the first's changes (its stale version is then
+    refused, its roll-up deltas exact)."""
+    node = get_node(session, measure_id, "measure", actor=actor)
     lock = locks_rows(session)
     measure = session.get(Measure, measure_id, with_for_update=lock or None, populate_existing=lock)
     assert measure is not None

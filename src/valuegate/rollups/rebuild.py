@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from valuegate.portfolio.models import Node, OrgUnit
 from valuegate.rollups.models import MeasureTotal, RollupPeriod, RollupStatus, RollupTotal
+from valuegate.uow import use_case
 
 _TEMP = ("rb_fact", "rb_member", "rb_group_scope", "rb_last")
 
@@ -107,6 +108,7 @@ def _groups(session: Session) -> tuple[list[dict[str, int]], list[dict[str, obje
     return members, scopes
 
 
+@use_case
 def rebuild(session: Session) -> None:
     """Replace the four pre-aggregate tables with sums computed from the current facts."""
     for table in (RollupStatus, RollupTotal, RollupPeriod, MeasureTotal):

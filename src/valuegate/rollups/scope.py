@@ -16,7 +16,7 @@ def resolve_scope(
     if (node_id is None) == (org_unit_id is None):
         raise InvalidInput("Give exactly one of node_id or org_unit_id.")
     if node_id is not None:
-        node = get_node(session, node_id)
+        node = get_node(session, node_id, actor=actor)
         if node.kind == "measure":
             raise InvalidInput("Roll-ups are for portfolios, programs and projects; read a measure directly.")
         require(session, actor, "node.view", node)

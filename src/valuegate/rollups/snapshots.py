@@ -22,6 +22,7 @@ from valuegate.portfolio.models import Measure, Node, OrgUnit
 from valuegate.rollups import queries
 from valuegate.rollups.models import MeasureSnapshot, MeasureTotal, SnapshotDate, SnapshotTotal
 from valuegate.rollups.service import scopes_for
+from valuegate.uow import use_case
 
 FIGURES = ("plan", "baseline", "forecast", "actual", "estimate")
 CLOSED = ("closed", "cancelled")
@@ -40,10 +41,9 @@ def month_end(year: int, month: int) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
 
 
-def take(session: Session, as_of: date, *, known_at: datetime | None = None, commit: bool = True) -> int:
-    """Compute and store the snapshot for ``as_of`` (replacing one taken before). Returns the measure count.
-
-    ``commit=False`` leaves the transaction to the caller (the worker commits it with its message)."""
+@use_case
+def take(session: Session, as_of: date, *, known_at: datetime | None = None) -> int:
+    """Compute and store the snapshot for ``as_of`` (replacing one taken before). Returns the measure count."""
     at = known_at or end_of(as_of)
     stages = queries.measures_as_of(session, at)
     values = queries.values_as_of(session, at, set(stages))
@@ -67,8 +67,6 @@ def take(session: Session, as_of: date, *, known_at: datetime | None = None, com
         session.execute(insert(MeasureSnapshot), chunk)
     for chunk in chunks(_scope_totals(session, as_of, rows), 5000):
         session.execute(insert(SnapshotTotal), chunk)
-    if commit:
-        session.commit()
     return len(rows)
 
 

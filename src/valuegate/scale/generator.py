@@ -32,6 +32,7 @@ from valuegate.milestones.rules import MilestoneState, effective_status, impleme
 from valuegate.portfolio.models import Measure, Node
 from valuegate.rollups.rebuild import rebuild
 from valuegate.scale.bulk import BulkWriter
+from valuegate.uow import commit_batch
 
 
 @dataclass(frozen=True)
@@ -195,7 +196,7 @@ class Generator:
             ["org_unit", "person", "node", "milestone", "dependency", "value_fact", "sign_off", "stage_change"]
             + ["gate_request"]
         )
-        self.s.commit()
+        commit_batch(self.s)
         self._analyze()
         return Report(
             self.scale.name,
@@ -216,7 +217,7 @@ class Generator:
             self.steps["VACUUM (ANALYZE)"] = time.perf_counter() - t
         else:
             self.s.execute(text("ANALYZE"))
-            self.s.commit()
+            commit_batch(self.s)
             self.steps["ANALYZE"] = time.perf_counter() - t
 
     def _next_id(self, table: str) -> int:

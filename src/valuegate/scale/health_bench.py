@@ -15,6 +15,7 @@ from valuegate.db import Database
 from valuegate.health import service as health
 from valuegate.health.models import Artefact, ArtefactUse, HealthProfile
 from valuegate.portfolio.models import Node
+from valuegate.uow import commit_batch
 
 ARTEFACTS_PER_IMPLEMENTATION = 6
 DAYS = 60
@@ -65,14 +66,14 @@ class HealthBench:
                     uses = []
             if uses:
                 s.execute(insert(ArtefactUse), uses)
-            s.commit()
+            commit_batch(s)
             self.uses = s.query(ArtefactUse).count()
 
     def daily_pass(self, _i: int = 0) -> Any:
         with self.db.session(write=True) as s:
             bind(s, self.settings, self.today)
             n = health.run_scheduled(s, self.today)
-            s.commit()
+            commit_batch(s)
             return n
 
     def on_demand(self, _i: int = 0) -> Any:
@@ -81,5 +82,5 @@ class HealthBench:
             node = s.get(Node, self.nodes[0])
             assert node is not None
             reading = health.run(s, node, self.today, "on_demand")
-            s.commit()
+            commit_batch(s)
             return reading.band

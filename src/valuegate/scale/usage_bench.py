@@ -21,6 +21,7 @@ from valuegate.config import Settings
 from valuegate.context import bind
 from valuegate.db import Database
 from valuegate.portfolio.models import Node
+from valuegate.uow import commit_batch
 
 SYSTEM_NAME = "new-erp"
 LEGACY = "legacy-erp"
@@ -82,7 +83,7 @@ class UsageBench:
         with self.db.session(write=True) as s:
             bind(s, self.settings, self.today)
             result = fn(s)
-            s.commit()
+            commit_batch(s)
             return result
 
     def _read(self, fn: Callable[[Any], Any]) -> Any:
