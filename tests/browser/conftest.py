@@ -5,16 +5,13 @@ from __future__ import annotations
 import dataclasses
 import os
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import uvicorn
 
+from tests.live import serve
 from valuegate.app import create_app
 from valuegate.config import load_settings
 from valuegate.context import bind
@@ -34,12 +31,6 @@ LAUNCH_ARGS = [
 PASSWORD = "valuegate-demo"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @dataclass
 class Live:
     url: str
@@ -57,19 +48,8 @@ def live(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
     with db.session(write=True) as session:
         bind(session, settings)
         load_demo(session)
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(settings, db=db), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    for _ in range(100):
-        if server.started:
-            break
-        time.sleep(0.05)
-    yield Live(f"http://127.0.0.1:{port}", db)
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serve(create_app(settings, db=db)) as base:
+        yield Live(base, db)
     db.dispose()
 
 

@@ -223,6 +223,14 @@ def test_uploads_over_the_limit_are_refused_with_413(w: World, db, monkeypatch: 
         "/api/usage/events.csv", params={"system": "erp"}, content=b"actor,event,occurred_at\n" * 10, headers=headers
     )
     assert r.status_code == 413
+    # Sent in chunks without a declared length: refused once what has arrived passes the limit.
+    r = client.post(
+        f"/api/feeds/{w.ids['feed']}/submissions",
+        params={"period": "2026-05"},
+        content=iter([b"x" * 60, b"x" * 60, b"x" * 60]),
+        headers=headers,
+    )
+    assert r.status_code == 413 and "larger than the limit" in r.json()["detail"]
     assert w.s.scalar(select(func.count()).select_from(FeedSubmission)) == before
     w.s.commit()
     r = client.post(

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import IO, Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends
 
 from valuegate.adoption import ingest, service
 from valuegate.adoption.schemas import EventsIn, MembersIn, MetricIn, MetricPatch, ReadingIn
-from valuegate.deps import ActorDep, SessionDep, bounded_body
+from valuegate.deps import ActorDep, SessionDep, StreamedBody
 
 router = APIRouter(tags=["adoption"])
+CsvFile = Annotated[IO[bytes], Depends(StreamedBody(lambda: ingest.MAX_CSV_BYTES))]
 
 
 @router.post("/usage/events", status_code=201)
@@ -20,12 +21,9 @@ def events(body: EventsIn, actor: ActorDep, session: SessionDep) -> dict[str, An
 
 
 @router.post("/usage/events.csv", status_code=201)
-async def events_csv(
-    request: Request, actor: ActorDep, session: SessionDep, system: str | None = None
-) -> dict[str, Any]:
+def events_csv(actor: ActorDep, session: SessionDep, file: CsvFile, system: str | None = None) -> dict[str, Any]:
     """The request body is the CSV file (Content-Type text/csv)."""
-    data = await bounded_body(request, ingest.MAX_CSV_BYTES)
-    return ingest.import_csv(session, actor=actor, data=data, system=system)
+    return ingest.import_csv(session, actor=actor, data=file.read(), system=system)
 
 
 @router.post("/audience-groups/{group_id}/members", status_code=201)

@@ -7,7 +7,6 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
-from starlette.concurrency import run_in_threadpool
 
 from valuegate.adoption import rules, service
 from valuegate.auth.admin_web import active_people
@@ -15,7 +14,7 @@ from valuegate.auth.policy import can
 from valuegate.change import service as change
 from valuegate.errors import InvalidInput
 from valuegate.portfolio.service import get_node
-from valuegate.web.forms import form_text, optional_day, optional_id, whole_number
+from valuegate.web.forms import TypedForm, optional_day, optional_id, whole_number
 from valuegate.web.pages import FormPageDep, Page, PageDep, problem_text, render, submit
 
 router = APIRouter(include_in_schema=False)
@@ -104,7 +103,8 @@ def _target(text: str) -> float | None:
     return value / 100 if text.strip().endswith("%") else value
 
 
-def _define(request: Request, page: Page, node_id: int, typed: dict[str, str]) -> Response:
+@router.post("/portfolio/{node_id}/change/adoption")
+def define(request: Request, node_id: int, page: FormPageDep, typed: TypedForm) -> Response:
     def act() -> object:
         return service.define_metric(
             page.session,
@@ -135,9 +135,3 @@ def _define(request: Request, page: Page, node_id: int, typed: dict[str, str]) -
             request, page, node_id, typed=typed, error=problem_text(exc), status=exc.status
         ),
     )
-
-
-@router.post("/portfolio/{node_id}/change/adoption")
-async def define(request: Request, node_id: int, page: FormPageDep) -> Response:
-    typed = await form_text(request)
-    return await run_in_threadpool(_define, request, page, node_id, typed)

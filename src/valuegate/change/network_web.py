@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
-from starlette.concurrency import run_in_threadpool
 
 from valuegate.auth.admin_web import active_people
 from valuegate.auth.policy import can
@@ -13,7 +12,7 @@ from valuegate.change import champions, retirement, rules
 from valuegate.change import service as change
 from valuegate.errors import InvalidInput
 from valuegate.portfolio.service import get_node
-from valuegate.web.forms import form_text, optional_id, parse_day, whole_number
+from valuegate.web.forms import TypedForm, optional_id, parse_day, whole_number
 from valuegate.web.pages import FormPageDep, Page, PageDep, problem_text, render, submit
 
 router = APIRouter(include_in_schema=False)
@@ -58,7 +57,8 @@ def network(request: Request, node_id: int, page: PageDep) -> Response:
     return network_page(request, page, node_id)
 
 
-def _act(request: Request, page: Page, node_id: int, typed: dict[str, str]) -> Response:
+@router.post("/portfolio/{node_id}/change/network")
+def network_action(request: Request, node_id: int, page: FormPageDep, typed: TypedForm) -> Response:
     what = typed.get("what")
     s = page.session
 
@@ -120,9 +120,3 @@ def _act(request: Request, page: Page, node_id: int, typed: dict[str, str]) -> R
             request, page, node_id, typed=typed, error=problem_text(exc), status=exc.status
         ),
     )
-
-
-@router.post("/portfolio/{node_id}/change/network")
-async def network_action(request: Request, node_id: int, page: FormPageDep) -> Response:
-    typed = await form_text(request)
-    return await run_in_threadpool(_act, request, page, node_id, typed)

@@ -7,7 +7,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
-from starlette.concurrency import run_in_threadpool
 
 from valuegate.auth.admin_web import active_people
 from valuegate.auth.policy import can
@@ -15,7 +14,7 @@ from valuegate.change import rules, service
 from valuegate.change.models import Stakeholder
 from valuegate.errors import InvalidInput
 from valuegate.portfolio.service import get_node
-from valuegate.web.forms import form_text, optional_day, optional_id, whole_number
+from valuegate.web.forms import TypedForm, optional_day, optional_id, whole_number
 from valuegate.web.pages import FormPageDep, Page, PageDep, problem_text, render, submit
 
 router = APIRouter(include_in_schema=False)
@@ -152,7 +151,8 @@ def add_stakeholder(
 # --- the rest of the page's forms: audience groups, ADKAR, a new assessment, resistance ------------------------
 
 
-def _change_action(request: Request, page: Page, node_id: int, typed: dict[str, str]) -> Response:
+@router.post("/portfolio/{node_id}/change")
+def change_action(request: Request, node_id: int, page: FormPageDep, typed: TypedForm) -> Response:
     s = page.session
     what = typed.get("what")
 
@@ -233,9 +233,3 @@ def _change_action(request: Request, page: Page, node_id: int, typed: dict[str, 
             request, page, node_id, typed=typed, error=problem_text(exc), status=exc.status
         ),
     )
-
-
-@router.post("/portfolio/{node_id}/change")
-async def change_action(request: Request, node_id: int, page: FormPageDep) -> Response:
-    typed = await form_text(request)
-    return await run_in_threadpool(_change_action, request, page, node_id, typed)

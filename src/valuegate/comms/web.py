@@ -8,7 +8,6 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
-from starlette.concurrency import run_in_threadpool
 
 from valuegate.auth.admin_web import active_people
 from valuegate.auth.policy import can
@@ -18,7 +17,7 @@ from valuegate.comms import rules, service
 from valuegate.context import today_of
 from valuegate.errors import InvalidInput
 from valuegate.portfolio.service import get_node
-from valuegate.web.forms import form_text, optional_id, parse_day, whole_number
+from valuegate.web.forms import TypedForm, optional_id, parse_day, whole_number
 from valuegate.web.pages import FormPageDep, Page, PageDep, problem_text, render, submit
 
 router = APIRouter(include_in_schema=False)
@@ -108,7 +107,8 @@ def communication_ics(node_id: int, page: PageDep) -> Response:
     return Response(body, media_type="text/calendar; charset=utf-8", headers=headers)
 
 
-def _plan(request: Request, page: Page, node_id: int, typed: dict[str, str]) -> Response:
+@router.post("/portfolio/{node_id}/change/communication")
+def plan_message(request: Request, node_id: int, page: FormPageDep, typed: TypedForm) -> Response:
     def act() -> object:
         group = optional_id(typed.get("audience_group_id", ""), "audience")
         if group is None:
@@ -144,13 +144,8 @@ def _plan(request: Request, page: Page, node_id: int, typed: dict[str, str]) -> 
     )
 
 
-@router.post("/portfolio/{node_id}/change/communication")
-async def plan_message(request: Request, node_id: int, page: FormPageDep) -> Response:
-    typed = await form_text(request)
-    return await run_in_threadpool(_plan, request, page, node_id, typed)
-
-
-def _sent(request: Request, page: Page, node_id: int, item_id: int, typed: dict[str, str]) -> Response:
+@router.post("/portfolio/{node_id}/change/communication/{item_id}/sent")
+def mark_sent(request: Request, node_id: int, item_id: int, page: FormPageDep, typed: TypedForm) -> Response:
     def act() -> object:
         return service.record_sent(
             page.session,
@@ -166,9 +161,3 @@ def _sent(request: Request, page: Page, node_id: int, item_id: int, typed: dict[
         then=f"/portfolio/{node_id}/change/communication" + (f"?month={month}" if month else ""),
         failure=lambda exc: comms_page(request, page, node_id, month, error=problem_text(exc), status=exc.status),
     )
-
-
-@router.post("/portfolio/{node_id}/change/communication/{item_id}/sent")
-async def mark_sent(request: Request, node_id: int, item_id: int, page: FormPageDep) -> Response:
-    typed = await form_text(request)
-    return await run_in_threadpool(_sent, request, page, node_id, item_id, typed)

@@ -17,7 +17,7 @@ from valuegate.gates.web import business_cases
 from valuegate.health import catalogue
 from valuegate.portfolio.models import Node
 from valuegate.rollups.web import choices
-from valuegate.web.forms import optional_id, parse_day
+from valuegate.web.forms import PostedForm, optional_id, parse_day
 from valuegate.web.pages import FormPageDep, Page, PageDep, render, submit
 
 router = APIRouter(include_in_schema=False)
@@ -52,9 +52,7 @@ def meetings_list(request: Request, page: PageDep) -> Response:
 
 
 @router.post("/meetings")
-async def call_meeting(request: Request, page: FormPageDep) -> Response:
-    form = await request.form()
-
+def call_meeting(request: Request, page: FormPageDep, form: PostedForm) -> Response:
     def act() -> Meeting:
         attendees = [optional_id(str(v), "attendee") for v in form.getlist("attendee_ids")]
         return meetings.create_meeting(

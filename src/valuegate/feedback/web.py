@@ -9,7 +9,6 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
-from starlette.concurrency import run_in_threadpool
 
 from valuegate.auth.policy import can
 from valuegate.change import service as change
@@ -19,7 +18,7 @@ from valuegate.context import settings_of, today_of
 from valuegate.errors import DomainError, InvalidInput
 from valuegate.feedback import rules, service
 from valuegate.portfolio.service import get_node
-from valuegate.web.forms import form_text, optional_day, optional_id
+from valuegate.web.forms import TypedForm, optional_day, optional_id
 from valuegate.web.pages import FormPageDep, Page, PageDep, problem_text, render, submit
 
 router = APIRouter(include_in_schema=False)
@@ -92,7 +91,8 @@ def give(request: Request, node_id: int, page: PageDep, done: str | None = None)
     return give_page(request, page, node_id, done=done)
 
 
-def _named(request: Request, page: Page, node_id: int, typed: dict[str, str]) -> Response:
+@router.post("/portfolio/{node_id}/feedback")
+def give_named(request: Request, node_id: int, page: FormPageDep, typed: TypedForm) -> Response:
     kind = typed.get("kind")
 
     def act() -> object:
@@ -118,18 +118,13 @@ def _named(request: Request, page: Page, node_id: int, typed: dict[str, str]) ->
     )
 
 
-@router.post("/portfolio/{node_id}/feedback")
-async def give_named(request: Request, node_id: int, page: FormPageDep) -> Response:
-    typed = await form_text(request)
-    return await run_in_threadpool(_named, request, page, node_id, typed)
-
-
 @router.get("/portfolio/{node_id}/feedback/anonymous", response_class=HTMLResponse)
 def anonymous_form(request: Request, node_id: int, page: PageDep, sent: str | None = None) -> Response:
     return give_page(request, page, node_id, done="anonymous" if sent else None, template="feedback/anonymous.html")
 
 
-def _anonymous(request: Request, page: Page, node_id: int, typed: dict[str, str]) -> Response:
+@router.post("/portfolio/{node_id}/feedback/anonymous")
+def anonymous_submit(request: Request, node_id: int, page: FormPageDep, typed: TypedForm) -> Response:
     try:
         service.submit_anonymous(
             page.session,
@@ -150,12 +145,6 @@ def _anonymous(request: Request, page: Page, node_id: int, typed: dict[str, str]
             template="feedback/anonymous.html",
         )
     return RedirectResponse(f"/portfolio/{node_id}/feedback/anonymous?sent=1", status_code=303)
-
-
-@router.post("/portfolio/{node_id}/feedback/anonymous")
-async def anonymous_submit(request: Request, node_id: int, page: FormPageDep) -> Response:
-    typed = await form_text(request)
-    return await run_in_threadpool(_anonymous, request, page, node_id, typed)
 
 
 # --- for the change team ----------------------------------------------------------------------------------------
@@ -206,7 +195,10 @@ def team(request: Request, node_id: int, page: PageDep, window: str | None = Non
     return team_page(request, page, node_id, window)
 
 
-def _respond(request: Request, page: Page, node_id: int, channel: str, item_id: str, typed: dict[str, str]) -> Response:
+@router.post("/portfolio/{node_id}/change/feedback/{channel}/{item_id}")
+def respond(
+    request: Request, node_id: int, channel: str, item_id: str, page: FormPageDep, typed: TypedForm
+) -> Response:
     def act() -> object:
         version = typed.get("version", "")
         return service.respond(
@@ -227,9 +219,3 @@ def _respond(request: Request, page: Page, node_id: int, channel: str, item_id: 
         then=f"/portfolio/{node_id}/change/feedback",
         failure=lambda exc: team_page(request, page, node_id, error=problem_text(exc), status=exc.status),
     )
-
-
-@router.post("/portfolio/{node_id}/change/feedback/{channel}/{item_id}")
-async def respond(request: Request, node_id: int, channel: str, item_id: str, page: FormPageDep) -> Response:
-    typed = await form_text(request)
-    return await run_in_threadpool(_respond, request, page, node_id, channel, item_id, typed)

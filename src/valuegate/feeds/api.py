@@ -3,15 +3,16 @@ mapping rules and the actuals they propose, confirmed or corrected by the contro
 
 from __future__ import annotations
 
-from typing import Any
+from typing import IO, Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field, StrictInt
 
-from valuegate.deps import ActorDep, SessionDep, bounded_body
+from valuegate.deps import ActorDep, SessionDep, StreamedBody
 from valuegate.feeds import actuals, reading, service
 
 router = APIRouter(tags=["feeds"])
+FeedFile = Annotated[IO[bytes], Depends(StreamedBody(lambda: reading.MAX_BYTES))]
 
 
 class FeedIn(BaseModel):
@@ -51,13 +52,12 @@ def calendar(node_id: int, actor: ActorDep, session: SessionDep, months: int = 6
 
 
 @router.post("/feeds/{feed_id}/submissions", status_code=201)
-async def submit(
-    request: Request, feed_id: int, period: str, actor: ActorDep, session: SessionDep, filename: str = "upload"
+def submit(
+    feed_id: int, period: str, actor: ActorDep, session: SessionDep, file: FeedFile, filename: str = "upload"
 ) -> dict[str, Any]:
     """The request body is the file (CSV, XLSX or Parquet)."""
-    data = await bounded_body(request, reading.MAX_BYTES)
     s = service.submit(
-        session, actor=actor, feed_id=feed_id, period=period, filename=filename, data=data, channel="api"
+        session, actor=actor, feed_id=feed_id, period=period, filename=filename, data=file.read(), channel="api"
     )
     return service.submission_view(s)
 

@@ -10,7 +10,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
-from starlette.concurrency import run_in_threadpool
 
 from valuegate.auth.admin_web import active_people
 from valuegate.auth.policy import can
@@ -21,7 +20,7 @@ from valuegate.finance import rules as fin
 from valuegate.health.web import involved_people
 from valuegate.portfolio.models import Node
 from valuegate.portfolio.service import get_node
-from valuegate.web.forms import form_text, optional_id
+from valuegate.web.forms import TypedForm, optional_id
 from valuegate.web.pages import FormPageDep, Page, PageDep, problem_text, render, submit
 
 router = APIRouter(include_in_schema=False)
@@ -92,7 +91,7 @@ def calendar(request: Request, node_id: int, page: PageDep) -> Response:
 
 
 @router.post("/portfolio/{node_id}/feeds/{feed_id}/submit")
-async def upload(
+def upload(
     request: Request,
     node_id: int,
     feed_id: int,
@@ -102,31 +101,30 @@ async def upload(
 ) -> Response:
     if file is None or not file.filename:
         return feeds_page(request, page, node_id, error="Choose the file to submit.", status=422)
-    data = await file.read(reading.MAX_BYTES + 1)
+    # The multipart body has already arrived in a temporary file (kept in memory while small); read it here, in
+    # the worker thread.
+    data = file.file.read(reading.MAX_BYTES + 1)
     if len(data) > reading.MAX_BYTES:
         error = TooLarge(f"The file is larger than the limit of {reading.MAX_BYTES // 1_000_000} MB.")
         return feeds_page(request, page, node_id, error=problem_text(error), status=error.status)
-
-    def act() -> Response:
-        try:
-            s = service.submit(
-                page.session,
-                actor=page.actor,
-                feed_id=feed_id,
-                period=period,
-                filename=file.filename or "upload",
-                data=data,
-                channel="upload",
-            )
-        except DomainError as exc:
-            page.session.rollback()
-            return feeds_page(request, page, node_id, error=problem_text(exc), status=exc.status)
-        return RedirectResponse(f"/feeds/submissions/{s.id}", status_code=303)
-
-    return await run_in_threadpool(act)
+    try:
+        s = service.submit(
+            page.session,
+            actor=page.actor,
+            feed_id=feed_id,
+            period=period,
+            filename=file.filename or "upload",
+            data=data,
+            channel="upload",
+        )
+    except DomainError as exc:
+        page.session.rollback()
+        return feeds_page(request, page, node_id, error=problem_text(exc), status=exc.status)
+    return RedirectResponse(f"/feeds/submissions/{s.id}", status_code=303)
 
 
-def _ledger_act(request: Request, page: Page, node_id: int, typed: dict[str, str]) -> Response:
+@router.post("/portfolio/{node_id}/feeds/ledger")
+def ledger_action(request: Request, node_id: int, page: FormPageDep, typed: TypedForm) -> Response:
     what = typed.get("what")
     s = page.session
 
@@ -191,12 +189,6 @@ def _ledger_act(request: Request, page: Page, node_id: int, typed: dict[str, str
         then=f"/portfolio/{node_id}/feeds#ledger",
         failure=lambda exc: feeds_page(request, page, node_id, typed=typed, error=problem_text(exc), status=exc.status),
     )
-
-
-@router.post("/portfolio/{node_id}/feeds/ledger")
-async def ledger_action(request: Request, node_id: int, page: FormPageDep) -> Response:
-    typed = await form_text(request)
-    return await run_in_threadpool(_ledger_act, request, page, node_id, typed)
 
 
 @router.get("/feeds/submissions/{submission_id}", response_class=HTMLResponse)

@@ -24,7 +24,7 @@ from valuegate.errors import DomainError, InvalidInput, StaleVersion
 from valuegate.finance import rules as fin
 from valuegate.finance.service import Entry, editable_series, measure_values, set_figures
 from valuegate.portfolio.service import get_measure
-from valuegate.web.forms import parse_money
+from valuegate.web.forms import TypedForm, parse_money
 from valuegate.web.pages import FormPageDep, Page, PageDep, render
 
 router = APIRouter(include_in_schema=False)
@@ -176,8 +176,7 @@ def grid(request: Request, measure_id: int, page: PageDep, extend: int = 0) -> R
 
 
 @router.post("/measures/{measure_id}/values")
-async def save_grid(request: Request, measure_id: int, page: FormPageDep) -> Response:
-    form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+def save_grid(request: Request, measure_id: int, page: FormPageDep, form: TypedForm) -> Response:
     extend = int(form["extend"]) if form.get("extend", "").isdigit() else 0
     version_text = form.get("values_version", "")
     typed = Typed()

@@ -13,6 +13,7 @@ from valuegate.errors import InvalidInput
 from valuegate.gates import config
 from valuegate.gates.models import GateDef
 from valuegate.gates.rules import CRITERIA_LABELS
+from valuegate.web.forms import PostedForm
 from valuegate.web.pages import FormPageDep, Page, PageDep, problem_text, submit
 
 router = APIRouter(include_in_schema=False)
@@ -62,9 +63,7 @@ def relabel(
 
 
 @router.post("/admin/gates/{to_stage}")
-async def tune(request: Request, to_stage: str, page: FormPageDep) -> Response:
-    form = await request.form()
-
+def tune(request: Request, to_stage: str, page: FormPageDep, form: PostedForm) -> Response:
     def act() -> GateDef:
         version = str(form.get("version", ""))
         return config.tune_gate(

@@ -9,7 +9,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
-from starlette.concurrency import run_in_threadpool
 
 from valuegate.auth.admin_web import active_people
 from valuegate.auth.models import NodeGrant
@@ -23,7 +22,7 @@ from valuegate.health.models import Artefact
 from valuegate.health.thresholds import DETECTOR_NAMES
 from valuegate.portfolio.models import Node
 from valuegate.portfolio.service import get_node
-from valuegate.web.forms import form_text, optional_day, optional_id, parse_day, whole_number
+from valuegate.web.forms import TypedForm, optional_day, optional_id, parse_day, whole_number
 from valuegate.web.pages import FormPageDep, Page, PageDep, problem_text, render, submit
 
 router = APIRouter(include_in_schema=False)
@@ -143,7 +142,8 @@ def _thresholds(text: str) -> dict[str, float]:
     return out
 
 
-def _act(request: Request, page: Page, node_id: int, typed: dict[str, str]) -> Response:
+@router.post("/portfolio/{node_id}/health")
+def health_action(request: Request, node_id: int, page: FormPageDep, typed: TypedForm) -> Response:
     what = typed.get("what")
     s = page.session
 
@@ -255,12 +255,6 @@ def _act(request: Request, page: Page, node_id: int, typed: dict[str, str]) -> R
             request, page, node_id, typed=typed, error=problem_text(exc), status=exc.status
         ),
     )
-
-
-@router.post("/portfolio/{node_id}/health")
-async def health_action(request: Request, node_id: int, page: FormPageDep) -> Response:
-    typed = await form_text(request)
-    return await run_in_threadpool(_act, request, page, node_id, typed)
 
 
 @router.get("/health", response_class=HTMLResponse)

@@ -1,11 +1,15 @@
-"""Reading what filter forms send: empty means "not chosen", anything else must make sense."""
+"""Reading what forms send: empty means "not chosen", anything else must make sense. A posted form reaches a page
+route through a dependency (``TypedForm``, or ``PostedForm`` for fields sent more than once) that only awaits the
+request, so the route stays a plain ``def`` and its database work runs in the thread pool, never on the event loop."""
 
 from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from typing import Annotated
 
-from fastapi import Request
+from fastapi import Depends, Request
+from starlette.datastructures import FormData
 
 from valuegate.errors import InvalidInput
 from valuegate.finance import rules as fin
@@ -79,6 +83,17 @@ async def form_text(request: Request) -> dict[str, str]:
     token."""
     form = await request.form()
     return {key: value for key, value in form.items() if isinstance(value, str) and key != CSRF_FIELD}
+
+
+TypedForm = Annotated[dict[str, str], Depends(form_text)]
+
+
+async def posted_form(request: Request) -> FormData:
+    """The whole posted form, for a page whose form sends a field more than once (``getlist``)."""
+    return await request.form()
+
+
+PostedForm = Annotated[FormData, Depends(posted_form)]
 
 
 def optional_day(text: str, what: str) -> date | None:
