@@ -260,9 +260,7 @@ def event_log(
         before_id=before_id,
     )
     ids = {e.actor_id for e in events if e.actor_id}
-    names = (
-        dict(session.execute(select(Person.id, Person.name).where(Person.id.in_(ids))).tuples().all()) if ids else {}
-    )
+    names = dict(session.execute(select(Person.id, Person.name).where(Person.id.in_(ids))).all()) if ids else {}
     return AuditLog(events, names)
 
 
