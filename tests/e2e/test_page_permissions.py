@@ -12,6 +12,7 @@ coverage check at the bottom.
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -70,6 +71,7 @@ from valuegate.feedback import service as feedback
 from valuegate.feedback.models import AnonymousResponse
 from valuegate.feeds import actuals
 from valuegate.milestones.models import Milestone
+from valuegate.portfolio import service as portfolio
 
 _n = itertools.count(1)
 Form = dict[str, str]
@@ -144,6 +146,11 @@ def _trail(w: World) -> tuple[int, int]:
     anonymous = int(w.s.scalar(select(func.count()).select_from(AnonymousResponse)) or 0)
     w.s.commit()
     return _audit_count(w), anonymous
+
+
+def _problem(html: str) -> str:
+    found = re.search(r'class="(?:problem|error)[^"]*"[^>]*>(.*?)</(?:section|p|div)>', html, re.S)
+    return re.sub(r"\s+", " ", found.group(1)) if found else html.split("<main", 1)[-1][:300]
 
 
 def _project(suffix: str) -> Callable[[Params], str]:
@@ -787,6 +794,23 @@ def test_pages_open_to_every_reader_show_the_managers_part_only_to_them(browsers
         assert ('name="verified_value"' in sign_off.text) == (persona == "controller"), persona
 
 
+def test_the_administrator_manages_people(browsers) -> None:  # type: ignore[no-untyped-def]
+    """The people forms are refused to every persona of the matrix; here the one who may use them, does."""
+    w, _signed_in, anonymous = browsers
+    admin = Browser(TestClient(anonymous.app), "admin")
+    people_cases = [c for c in CASES if c.route.startswith("/admin/people")]
+    assert len(people_cases) == 4
+    for case in people_cases:
+        params = {**w.ids, **case.setup(w)}
+        w.s.commit()
+        before = _trail(w)
+        r = _call(case, params, admin, anonymous)
+        if case.method == "GET":
+            assert r.status_code == 200, (case.route, r.status_code)
+        else:
+            assert r.status_code == 303 and _trail(w) != before, (case.route, r.status_code, _problem(r.text))
+
+
 def test_every_page_route_has_a_permission_case() -> None:
     app = create_app(load_settings("sqlite://"))
     routes = {
@@ -805,3 +829,228 @@ def test_every_page_route_has_a_permission_case() -> None:
 def test_the_skipped_routes_say_why() -> None:
     assert all(reason.strip() for reason in SKIPPED.values())
     assert not set(SKIPPED) & {(c.method, c.route.split("#")[0]) for c in CASES}
+
+
+def _elsewhere(w: World) -> World:
+    """The same builders, pointed at a project the owner and the controller have no part in."""
+    other = portfolio.create_node(
+        w.s,
+        actor=w["pmo"],
+        kind="project",
+        name=f"Elsewhere {next(_n)}",
+        parent_id=w.ids["program"],
+        org_unit_id=w.ids["ou_fin"],
+        owner_id=w.ids["deputy"],
+        sponsor_id=w.ids["deputy"],
+        controller_id=w.ids["finance"],
+    )
+    deputy, finance = w.ids["deputy"], w.ids["finance"]
+    return World(
+        w.s,
+        {**w.actors, "owner": w["deputy"], "controller": w["finance"]},
+        {**w.ids, "project": other.id, "owner": deputy, "controller": finance},
+    )
+
+
+# A form posted on the persona's own project (or measure) that names an object of a project they have no part in:
+# the page must not act on it (the API would refuse the same call on that object).
+FOREIGN: list[tuple[str, str, Callable[[World], Params], Callable[[Params], str], Callable[[Params], Form]]] = [
+    (
+        "revoke a grant",
+        "owner",
+        _grant,
+        lambda p: f"/grants/{p['grant_id']}/revoke",
+        lambda p: _strs({"node_id": p["home"]}),
+    ),
+    (
+        "mark a milestone done",
+        "owner",
+        _milestone,
+        lambda p: f"/milestones/{p['milestone_id']}/done",
+        lambda p: _strs({"measure_id": p["shared"], "version": p["version"], "done_on": TODAY.isoformat()}),
+    ),
+    (
+        "assess a stakeholder",
+        "owner",
+        _stakeholder,
+        lambda p: f"/portfolio/{p['home']}/change",
+        lambda p: _strs(
+            {
+                "what": "assess",
+                "stakeholder_id": p["stakeholder_id"],
+                "version": p["version"],
+                "current_engagement": "leading",
+            }
+        ),
+    ),
+    (
+        "score a stakeholder",
+        "owner",
+        _stakeholder,
+        lambda p: f"/portfolio/{p['home']}/change",
+        lambda p: _strs({"what": "adkar", "subject": f"stakeholder:{p['stakeholder_id']}", **ADKAR_SCORES}),
+    ),
+    (
+        "work on resistance",
+        "owner",
+        _resistance,
+        lambda p: f"/portfolio/{p['home']}/change",
+        lambda p: _strs(
+            {
+                "what": "work",
+                "item_id": p["item_id"],
+                "version": p["version"],
+                "status": "mitigating",
+                "underlying_reason": "lack_of_time",
+                "adkar_element": "ability",
+                "tactic": "coaching",
+            }
+        ),
+    ),
+    (
+        "plan a message to another project's group",
+        "owner",
+        _group,
+        lambda p: f"/portfolio/{p['home']}/change/communication",
+        lambda p: _strs(
+            {
+                "audience_group_id": p["group_id"],
+                "key_message": "What changes",
+                "message_type": "personal_impact",
+                "channel": "team_meeting",
+                "messenger_role": "people_manager",
+                "planned_on": TODAY.isoformat(),
+            }
+        ),
+    ),
+    (
+        "mark a message sent",
+        "owner",
+        _message,
+        lambda p: f"/portfolio/{p['home']}/change/communication/{p['item_id']}/sent",
+        lambda p: {"occurrence_on": (TODAY - timedelta(days=14)).isoformat()},
+    ),
+    (
+        "answer feedback",
+        "owner",
+        _feedback,
+        lambda p: f"/portfolio/{p['home']}/change/feedback/open/{p['item_id']}",
+        lambda p: _strs({"version": p["version"], "you_said": "Slow", "we_did": "Faster", "action": "save"}),
+    ),
+    (
+        "give feedback for another project's group",
+        "viewer",
+        _group,
+        lambda p: f"/portfolio/{p['home']}/feedback",
+        lambda p: _strs({"kind": "feedback", "text": "Slow", "group_id": p["group_id"]}),
+    ),
+    (
+        "name a champion for another project's team",
+        "owner",
+        lambda w: {**_person(w), **_group(w)},
+        lambda p: f"/portfolio/{p['home']}/change/network",
+        lambda p: _strs(
+            {"what": "champion", "person_id": p["person_id"], "group_id": p["group_id"], "time_percent": 5}
+        ),
+    ),
+    (
+        "log a champion's activity",
+        "owner",
+        _champion_with_id,
+        lambda p: f"/portfolio/{p['home']}/change/network",
+        lambda p: _strs({"what": "activity", "champion_id": p["champion_id"], "kind": "session", "attendees": 3}),
+    ),
+    (
+        "move a legacy item on",
+        "owner",
+        _legacy,
+        lambda p: f"/portfolio/{p['home']}/change/network",
+        lambda p: _strs(
+            {"what": "legacy_status", "item_id": p["item_id"], "version": p["version"], "status": "parallel"}
+        ),
+    ),
+    (
+        "map a ledger line",
+        "owner",
+        _ledger,
+        lambda p: f"/portfolio/{p['home']}/feeds/ledger",
+        lambda p: _strs(
+            {
+                "what": "rule",
+                "feed_id": p["feed_id"],
+                "match_CostCenter": "CC-9",
+                "measure_id": p["shared"],
+                "kind": "recurring",
+                "rationale": "x",
+            }
+        ),
+    ),
+    (
+        "hand a feed over",
+        "owner",
+        _ledger,
+        lambda p: f"/portfolio/{p['home']}/feeds/ledger",
+        lambda p: _strs({"what": "owner", "feed_id": p["feed_id"], "version": 1, "owner_id": p["owner"]}),
+    ),
+    (
+        "announce a feed change",
+        "owner",
+        _ledger,
+        lambda p: f"/portfolio/{p['home']}/feeds/ledger",
+        lambda p: _strs({"what": "notice", "feed_id": p["feed_id"], "period": "2026-08", "note": "New column"}),
+    ),
+    (
+        "confirm a proposed actual",
+        "controller",
+        _proposal,
+        lambda p: f"/portfolio/{p['home']}/feeds/ledger",
+        lambda p: _strs(
+            {
+                "what": "proposal",
+                "proposal_id": p["proposal_id"],
+                "version": p["proposal_version"],
+                "decision": "confirm",
+            }
+        ),
+    ),
+    (
+        "change an artefact",
+        "owner",
+        _artefact,
+        lambda p: f"/portfolio/{p['home']}/health",
+        lambda p: _strs(
+            {
+                "what": "artefact_update",
+                "artefact_id": p["artefact_id"],
+                "version": p["version"],
+                "owner_id": "",
+                "status": "retirement_proposed",
+                "status_reason": "Unused",
+            }
+        ),
+    ),
+    (
+        "record a decision in another project's meeting",
+        "owner",
+        _meeting,
+        lambda p: f"/meetings/{p['meeting_id']}/decisions",
+        lambda p: {"outcome": "note", "text": "Noted"},
+    ),
+]
+
+
+@pytest.mark.parametrize(("what", "persona", "setup", "path", "form"), FOREIGN, ids=[f[0] for f in FOREIGN])
+def test_a_form_does_not_reach_another_projects_objects(browsers, what, persona, setup, path, form) -> None:  # type: ignore[no-untyped-def]
+    w, signed_in, _anonymous = browsers
+    p = {**w.ids, **setup(_elsewhere(w)), "home": w.ids["project"]}
+    w.s.commit()
+    before = _trail(w)
+    r = signed_in[persona].post(path(p), form(p))
+    # 422 where the form checks the object against the page's project ("there is no audience group 7 in Project").
+    assert r.status_code in (403, 404, 422), (
+        what,
+        r.status_code,
+        r.headers.get("location"),
+        r.text.split("<main", 1)[-1][:300],
+    )
+    assert _trail(w) == before, f"{what}: refused but something changed"
