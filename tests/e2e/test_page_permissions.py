@@ -290,6 +290,22 @@ CASES: list[Case] = [
         _meeting,
         lambda p: {"outcome": "note", "text": "Benefits tracking moves to monthly."},
     ),
+    # A note about a gate request: for who runs the meeting, as a note without one.
+    Case(
+        "POST",
+        "/meetings/{meeting_id}/decisions#gate-note",
+        PLANNERS,
+        lambda w: {**_meeting(w), **_request_by_sponsor(w)},
+        lambda p: _strs({"outcome": "note", "text": "Discussed", "gate_request_id": p["request_id"]}),
+    ),
+    # Answering a gate request in the meeting: for its approvers, as in the inbox.
+    Case(
+        "POST",
+        "/meetings/{meeting_id}/decisions#gate-approve",
+        frozenset({"pmo"}),
+        lambda w: {**_meeting(w), **_request_by_sponsor(w)},
+        lambda p: _strs({"outcome": "approve", "text": "Agreed", "gate_request_id": p["request_id"]}),
+    ),
     # --- The change workstream: stakeholders, groups, ADKAR, resistance.
     Case("GET", "/portfolio/{node_id}/change", ALL, path=_project("/change")),
     Case(

@@ -623,6 +623,15 @@ CASES: list[Case] = [
         _meeting,
         lambda p: {"outcome": "note", "text": "Benefits tracking moves to monthly."},
     ),
+    # A note that names a gate request is still the meeting's record: for who runs the meeting (found by the page
+    # matrix: it used to skip the check when a gate request was named).
+    Case(
+        "POST",
+        "/api/meetings/{meeting_id}/decisions#gate-note",
+        PLANNERS,
+        lambda w: {**_meeting(w), **_request_by_sponsor(w)},
+        lambda p: {"outcome": "note", "text": "Discussed", "gate_request_id": p["request_id"]},
+    ),
     Case("GET", "/api/rollups/pipeline", ALL, query=lambda p: {"node_id": p["project"]}),
     Case(
         "GET",
