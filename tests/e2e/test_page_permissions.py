@@ -870,25 +870,32 @@ def _elsewhere(w: World) -> World:
 
 # A form posted on the persona's own project (or measure) that names an object of a project they have no part in:
 # the page must not act on it (the API would refuse the same call on that object).
-FOREIGN: list[tuple[str, str, Callable[[World], Params], Callable[[Params], str], Callable[[Params], Form]]] = [
+Setup2 = Callable[[World, World], Params]  # made with the home world and the elsewhere one
+
+
+def _there(setup: Callable[[World], Params]) -> Setup2:
+    return lambda home, there: setup(there)
+
+
+FOREIGN: list[tuple[str, str, Setup2, Callable[[Params], str], Callable[[Params], Form]]] = [
     (
         "revoke a grant",
         "owner",
-        _grant,
+        _there(_grant),
         lambda p: f"/grants/{p['grant_id']}/revoke",
         lambda p: _strs({"node_id": p["home"]}),
     ),
     (
         "mark a milestone done",
         "owner",
-        _milestone,
+        _there(_milestone),
         lambda p: f"/milestones/{p['milestone_id']}/done",
         lambda p: _strs({"measure_id": p["shared"], "version": p["version"], "done_on": TODAY.isoformat()}),
     ),
     (
         "assess a stakeholder",
         "owner",
-        _stakeholder,
+        _there(_stakeholder),
         lambda p: f"/portfolio/{p['home']}/change",
         lambda p: _strs(
             {
@@ -902,14 +909,14 @@ FOREIGN: list[tuple[str, str, Callable[[World], Params], Callable[[Params], str]
     (
         "score a stakeholder",
         "owner",
-        _stakeholder,
+        _there(_stakeholder),
         lambda p: f"/portfolio/{p['home']}/change",
         lambda p: _strs({"what": "adkar", "subject": f"stakeholder:{p['stakeholder_id']}", **ADKAR_SCORES}),
     ),
     (
         "work on resistance",
         "owner",
-        _resistance,
+        _there(_resistance),
         lambda p: f"/portfolio/{p['home']}/change",
         lambda p: _strs(
             {
@@ -926,7 +933,7 @@ FOREIGN: list[tuple[str, str, Callable[[World], Params], Callable[[Params], str]
     (
         "plan a message to another project's group",
         "owner",
-        _group,
+        _there(_group),
         lambda p: f"/portfolio/{p['home']}/change/communication",
         lambda p: _strs(
             {
@@ -942,28 +949,28 @@ FOREIGN: list[tuple[str, str, Callable[[World], Params], Callable[[Params], str]
     (
         "mark a message sent",
         "owner",
-        _message,
+        _there(_message),
         lambda p: f"/portfolio/{p['home']}/change/communication/{p['item_id']}/sent",
         lambda p: {"occurrence_on": (TODAY - timedelta(days=14)).isoformat()},
     ),
     (
         "answer feedback",
         "owner",
-        _feedback,
+        _there(_feedback),
         lambda p: f"/portfolio/{p['home']}/change/feedback/open/{p['item_id']}",
         lambda p: _strs({"version": p["version"], "you_said": "Slow", "we_did": "Faster", "action": "save"}),
     ),
     (
         "give feedback for another project's group",
         "viewer",
-        _group,
+        _there(_group),
         lambda p: f"/portfolio/{p['home']}/feedback",
         lambda p: _strs({"kind": "feedback", "text": "Slow", "group_id": p["group_id"]}),
     ),
     (
         "name a champion for another project's team",
         "owner",
-        lambda w: {**_person(w), **_group(w)},
+        _there(lambda w: {**_person(w), **_group(w)}),
         lambda p: f"/portfolio/{p['home']}/change/network",
         lambda p: _strs(
             {"what": "champion", "person_id": p["person_id"], "group_id": p["group_id"], "time_percent": 5}
@@ -972,14 +979,14 @@ FOREIGN: list[tuple[str, str, Callable[[World], Params], Callable[[Params], str]
     (
         "log a champion's activity",
         "owner",
-        _champion_with_id,
+        _there(_champion_with_id),
         lambda p: f"/portfolio/{p['home']}/change/network",
         lambda p: _strs({"what": "activity", "champion_id": p["champion_id"], "kind": "session", "attendees": 3}),
     ),
     (
         "move a legacy item on",
         "owner",
-        _legacy,
+        _there(_legacy),
         lambda p: f"/portfolio/{p['home']}/change/network",
         lambda p: _strs(
             {"what": "legacy_status", "item_id": p["item_id"], "version": p["version"], "status": "parallel"}
@@ -988,7 +995,7 @@ FOREIGN: list[tuple[str, str, Callable[[World], Params], Callable[[Params], str]
     (
         "map a ledger line",
         "owner",
-        _ledger,
+        _there(_ledger),
         lambda p: f"/portfolio/{p['home']}/feeds/ledger",
         lambda p: _strs(
             {
@@ -1004,21 +1011,21 @@ FOREIGN: list[tuple[str, str, Callable[[World], Params], Callable[[Params], str]
     (
         "hand a feed over",
         "owner",
-        _ledger,
+        _there(_ledger),
         lambda p: f"/portfolio/{p['home']}/feeds/ledger",
         lambda p: _strs({"what": "owner", "feed_id": p["feed_id"], "version": 1, "owner_id": p["owner"]}),
     ),
     (
         "announce a feed change",
         "owner",
-        _ledger,
+        _there(_ledger),
         lambda p: f"/portfolio/{p['home']}/feeds/ledger",
         lambda p: _strs({"what": "notice", "feed_id": p["feed_id"], "period": "2026-08", "note": "New column"}),
     ),
     (
         "confirm a proposed actual",
         "controller",
-        _proposal,
+        _there(_proposal),
         lambda p: f"/portfolio/{p['home']}/feeds/ledger",
         lambda p: _strs(
             {
@@ -1032,7 +1039,7 @@ FOREIGN: list[tuple[str, str, Callable[[World], Params], Callable[[Params], str]
     (
         "change an artefact",
         "owner",
-        _artefact,
+        _there(_artefact),
         lambda p: f"/portfolio/{p['home']}/health",
         lambda p: _strs(
             {
@@ -1048,9 +1055,93 @@ FOREIGN: list[tuple[str, str, Callable[[World], Params], Callable[[Params], str]
     (
         "record a decision in another project's meeting",
         "owner",
-        _meeting,
+        _there(_meeting),
         lambda p: f"/meetings/{p['meeting_id']}/decisions",
         lambda p: {"outcome": "note", "text": "Noted"},
+    ),
+    (
+        "cite another project's artefact",
+        "owner",
+        lambda home, there: {**_meeting(home), **_artefact(there)},
+        lambda p: f"/meetings/{p['meeting_id']}/decisions",
+        lambda p: _strs({"outcome": "note", "text": "Rests on it", "artefact_ids": p["artefact_id"]}),
+    ),
+    (
+        "call a meeting for another project",
+        "owner",
+        lambda home, there: {"there": there.ids["project"]},
+        lambda p: "/meetings",
+        lambda p: _strs({"title": "SteerCo", "held_on": TODAY.isoformat(), "node_id": p["there"]}),
+    ),
+    (
+        "grant access to the program above",
+        "owner",
+        lambda home, there: _person(home),
+        lambda p: f"/portfolio/{p['program']}/grants",
+        lambda p: _strs({"person_id": p["person_id"], "role": "reader"}),
+    ),
+    (
+        "map a ledger line to another project's measure",
+        "owner",
+        lambda home, there: {**_ledger(home), "there_measure": there.measure(f"There {next(_n)}")},
+        lambda p: f"/portfolio/{p['home']}/feeds/ledger",
+        lambda p: _strs(
+            {
+                "what": "rule",
+                "feed_id": p["feed_id"],
+                "match_CostCenter": "CC-7",
+                "measure_id": p["there_measure"],
+                "kind": "recurring",
+                "rationale": "x",
+            }
+        ),
+    ),
+    (
+        "plan an outcome for another project's action",
+        "owner",
+        lambda home, there: _action(there),
+        lambda p: f"/portfolio/{p['home']}/health",
+        lambda p: _strs(
+            {
+                "what": "outcome",
+                "good_looks_like": "Read monthly",
+                "part_0": "GL",
+                "part_owner_0": p["owner"],
+                "deliverable_0": "Showback",
+                "every_0": "month",
+                "review_on": (TODAY + timedelta(days=60)).isoformat(),
+                "action_id": p["action_id"],
+            }
+        ),
+    ),
+    (
+        "score another project's group",
+        "owner",
+        lambda home, there: _group(there),
+        lambda p: f"/portfolio/{p['home']}/change",
+        lambda p: _strs({"what": "adkar", "subject": f"group:{p['group_id']}", **ADKAR_SCORES}),
+    ),
+    (
+        "define a metric for another project's group",
+        "owner",
+        lambda home, there: _group(there),
+        lambda p: f"/portfolio/{p['home']}/change/adoption",
+        lambda p: _strs(
+            {
+                "name": "Active",
+                "kind": "active_users",
+                "system": "erp",
+                "target": "60 %",
+                "audience_group_id": p["group_id"],
+            }
+        ),
+    ),
+    (
+        "register an artefact for another project's group",
+        "owner",
+        lambda home, there: _group(there),
+        lambda p: f"/portfolio/{p['home']}/health",
+        lambda p: _strs({"what": "artefact", "name": "View", "kind": "dashboard", "audience_group_id": p["group_id"]}),
     ),
 ]
 
@@ -1058,7 +1149,7 @@ FOREIGN: list[tuple[str, str, Callable[[World], Params], Callable[[Params], str]
 @pytest.mark.parametrize(("what", "persona", "setup", "path", "form"), FOREIGN, ids=[f[0] for f in FOREIGN])
 def test_a_form_does_not_reach_another_projects_objects(browsers, what, persona, setup, path, form) -> None:  # type: ignore[no-untyped-def]
     w, signed_in, _anonymous = browsers
-    p = {**w.ids, **setup(_elsewhere(w)), "home": w.ids["project"]}
+    p = {**w.ids, **setup(w, _elsewhere(w)), "home": w.ids["project"]}
     w.s.commit()
     before = _trail(w)
     r = signed_in[persona].post(path(p), form(p))
