@@ -1161,3 +1161,24 @@ def test_a_form_does_not_reach_another_projects_objects(browsers, what, persona,
         r.text.split("<main", 1)[-1][:300],
     )
     assert _trail(w) == before, f"{what}: refused but something changed"
+
+
+def test_filters_do_not_reach_another_projects_measures(browsers) -> None:  # type: ignore[no-untyped-def]
+    """Lists and roll-ups filtered by a node or an org unit show the owner nothing of a project they have no part
+    in: the node is not found, and the org unit's figures leave its measures out."""
+    w, signed_in, _anonymous = browsers
+    there = _elsewhere(w)
+    name = f"Secret saving {next(_n)}"
+    there.measure(name)
+    w.s.commit()
+    owner = signed_in["owner"]
+    for url in ("/?node_id={p}", "/portfolio?node_id={p}", "/measures?node_id={p}", "/dependencies?node_id={p}"):
+        r = owner.get(url.format(p=there.ids["project"]))
+        assert r.status_code == 404 and name not in r.text, (url, r.status_code)
+    for url in ("/", "/measures", "/portfolio", "/health", "/inbox", "/dependencies", "/meetings"):
+        r = owner.get(url)
+        assert r.status_code == 200 and name not in r.text, url
+    for url in ("/?org_unit_id={ou}", "/measures?org_unit_id={ou}"):
+        r = owner.get(url.format(ou=w.ids["ou_fin"]))
+        assert r.status_code in (200, 403, 404) and name not in r.text, (url, r.status_code)
+    assert name in signed_in["pmo"].get(f"/measures?node_id={there.ids['project']}").text  # the name is findable
