@@ -623,6 +623,15 @@ CASES: list[Case] = [
         _meeting,
         lambda p: {"outcome": "note", "text": "Benefits tracking moves to monthly."},
     ),
+    # A note that names a gate request is still the meeting's record: for who runs the meeting (found by the page
+    # matrix: it used to skip the check when a gate request was named).
+    Case(
+        "POST",
+        "/api/meetings/{meeting_id}/decisions#gate-note",
+        PLANNERS,
+        lambda w: {**_meeting(w), **_request_by_sponsor(w)},
+        lambda p: {"outcome": "note", "text": "Discussed", "gate_request_id": p["request_id"]},
+    ),
     Case("GET", "/api/rollups/pipeline", ALL, query=lambda p: {"node_id": p["project"]}),
     Case(
         "GET",
@@ -1015,8 +1024,8 @@ CASES: list[Case] = [
 ]
 
 
-@pytest.fixture
-def world(db, session):  # type: ignore[no-untyped-def]
+def build_matrix_world(session: Any) -> World:
+    """The factory's world plus what the matrix's cases point at: a second project, a service, a shared measure."""
     w = build_world(session)
     prog2 = portfolio.create_node(
         session,
@@ -1033,6 +1042,12 @@ def world(db, session):  # type: ignore[no-untyped-def]
         session, actor=w["pmo"], name="Billing", owner_id=w.ids["sponsor"], revenue_generating=True
     )
     w.ids.update(project2=prog2.id, service=svc.id, shared=w.measure("Shared measure"))
+    return w
+
+
+@pytest.fixture
+def world(db, session):  # type: ignore[no-untyped-def]
+    w = build_matrix_world(session)
     client = TestClient(create_app(load_settings(db.url), db=db, today=TODAY))
     tokens = {}
     for persona in PERSONAS:

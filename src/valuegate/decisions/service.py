@@ -106,8 +106,18 @@ def record_decision(
     if not text or not text.strip():
         raise InvalidInput("A decision needs its wording.")
     measure_id = None
+    if gate_request_id is None or outcome == "note":
+        # A note is the meeting's own record: for who runs the meeting, whether or not it names a gate request.
+        # (An answer to a gate request is checked by the gate engine: it is for the request's approvers.)
+        require(
+            session,
+            actor,
+            "meeting.manage",
+            session.get(Node, meeting.node_id) if meeting.node_id else None,
+            what="steering meetings",
+        )
     if gate_request_id is not None:
-        req = gates.get_request(session, gate_request_id)
+        req = gates.get_request(session, gate_request_id, actor=actor)
         measure_id = req.measure_id
         if outcome == "approve":
             gates.approve(session, actor=actor, request_id=req.id, comment=text, meeting_id=meeting.id)
@@ -117,16 +127,8 @@ def record_decision(
             if defer_until is None:
                 raise InvalidInput("A deferral needs a new date.")
             gates.defer(session, actor=actor, request_id=req.id, until=defer_until, reason=text, meeting_id=meeting.id)
-    else:
-        require(
-            session,
-            actor,
-            "meeting.manage",
-            session.get(Node, meeting.node_id) if meeting.node_id else None,
-            what="steering meetings",
-        )
-        if outcome != "note":
-            raise InvalidInput("Without a gate request, a decision can only be noted.")
+    elif outcome != "note":
+        raise InvalidInput("Without a gate request, a decision can only be noted.")
     d = Decision(
         meeting_id=meeting.id,
         gate_request_id=gate_request_id,

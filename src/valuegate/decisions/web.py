@@ -141,7 +141,7 @@ def record(
     def act() -> object:
         cites = [i for i in (optional_id(v, "artefact") for v in artefact_ids or []) if i is not None]
         for artefact_id in cites:  # checked before anything is recorded
-            catalogue.get_artefact(page.session, artefact_id)
+            catalogue.get_artefact(page.session, artefact_id, actor=page.actor)
         decision = meetings.record_decision(
             page.session,
             actor=page.actor,

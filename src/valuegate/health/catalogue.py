@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from valuegate.audit import service as audit
 from valuegate.auth.models import Person
-from valuegate.auth.policy import Actor, require
+from valuegate.auth.policy import Actor, check_visible, require
 from valuegate.change.models import AudienceGroup
 from valuegate.change.service import check_person, workstream_node
 from valuegate.context import today_of
@@ -88,10 +88,15 @@ def register(session: Session, *, actor: Actor, node_id: int, **values: Any) -> 
     return item
 
 
-def get_artefact(session: Session, artefact_id: int) -> Artefact:
+def get_artefact(session: Session, artefact_id: int, *, actor: Actor | None = None) -> Artefact:
+    """The artefact; with ``actor``, one on a node the actor may not see is not found either."""
     item = session.get(Artefact, artefact_id)
     if item is None:
         raise NotFound(f"There is no artefact with id {artefact_id}.")
+    if actor is not None:
+        node = session.get(Node, item.node_id)
+        assert node is not None
+        check_visible(session, actor, node, "artefact", artefact_id)
     return item
 
 
@@ -190,7 +195,7 @@ def cite(session: Session, *, actor: Actor, decision_id: int, artefact_ids: list
         session.scalars(select(DecisionCitation.artefact_id).where(DecisionCitation.decision_id == decision.id))
     )
     for artefact_id in sorted(set(artefact_ids) - cited):
-        get_artefact(session, artefact_id)
+        get_artefact(session, artefact_id, actor=actor)  # a decision rests only on what its maker may see
         session.add(DecisionCitation(decision_id=decision.id, artefact_id=artefact_id))
     audit.record(
         session,
