@@ -4,14 +4,19 @@ request, so the route stays a plain ``def`` and its database work runs in the th
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Annotated
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
+from fastapi.responses import RedirectResponse, Response
+from pydantic import BaseModel, ValidationError
+from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from valuegate.errors import InvalidInput
+from valuegate.errors import DomainError, InvalidInput
 from valuegate.finance import rules as fin
 from valuegate.gates.rules import STAGE_ORDER
 from valuegate.milestones.rules import IMPL_STATUSES
@@ -107,3 +112,75 @@ def whole_number(text: str, what: str, *, optional: bool = False) -> int | None:
     if not cleaned.lstrip("-").isdigit():
         raise InvalidInput(f"{what} is a whole number.")
     return int(cleaned)
+
+
+# --- One shape for every form: parsed by the API's schema, redrawn with what was typed and the errors beside
+# their fields on a refusal, a 303 to the page on success (post / redirect / get). -----------------------------
+
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class FormState:
+    """The form a person posted, drawn again after a refusal: which form of the page it was (``name``), what they
+    typed, the problems beside their fields, and what was wrong with the whole (``message``). A page drawn afresh
+    has the empty state: every form shows its defaults."""
+
+    name: str = ""
+    values: Mapping[str, str] = field(default_factory=dict)
+    errors: Mapping[str, str] = field(default_factory=dict)
+    message: str = ""
+
+    @classmethod
+    def refused(cls, name: str, values: Mapping[str, str], exc: DomainError) -> FormState:
+        fields = {str(e["at"]): str(e["problem"]) for e in exc.errors if e.get("at") and e.get("problem")}
+        unplaced = [f"{at}: {problem}" for at, problem in fields.items() if at not in values]
+        message = exc.detail if not unplaced else f"{exc.detail} {'; '.join(unplaced)}"
+        return cls(name, dict(values), fields, message)
+
+    def value(self, form: str, name: str, default: str = "") -> str:
+        """What the person typed into ``name`` of ``form`` when it was the form refused, else ``default``."""
+        return self.values.get(name, default) if form == self.name else default
+
+    def error(self, form: str, name: str) -> str:
+        return self.errors.get(name, "") if form == self.name else ""
+
+    def problem(self, form: str) -> str:
+        return self.message if form == self.name else ""
+
+
+NO_FORM = FormState()
+
+
+def read_form(schema: type[M], values: Mapping[str, str]) -> M:
+    """A posted form read by the same Pydantic schema as the API's request body (form text is converted as the
+    schema's types say); an empty field is one not given. Refused with each problem named by its field."""
+    given = {k: v.strip() for k, v in values.items() if k in schema.model_fields and v.strip()}
+    try:
+        return schema.model_validate_strings(given)
+    except ValidationError as exc:
+        from valuegate.app import plain_problem
+
+        problems = [{"at": ".".join(str(p) for p in e["loc"]), "problem": plain_problem(e)} for e in exc.errors()]
+        raise InvalidInput("Some fields need another look.", errors=problems) from exc
+
+
+def submit_form(
+    session: Session,
+    *,
+    form: str,
+    values: Mapping[str, str],
+    schema: type[M],
+    act: Callable[[M], Any],
+    then: str | Callable[[Any], str],
+    redraw: Callable[[FormState, int], Response],
+) -> Response:
+    """Run one form's use-case: read the form by ``schema``, call ``act`` with it, and on success go to ``then``
+    with a 303 (a reload does not post again). When the schema or the domain refuses, nothing is kept and the page
+    is drawn again (``redraw``) with what was typed and each problem beside its field."""
+    try:
+        result = act(read_form(schema, values))
+    except DomainError as exc:
+        session.rollback()
+        return redraw(FormState.refused(form, values, exc), exc.status)
+    return RedirectResponse(then(result) if callable(then) else then, status_code=303)
