@@ -19,7 +19,6 @@ from valuegate.finance.web import grid_context
 from valuegate.gates import service as gates
 from valuegate.gates.rules import FORWARD
 from valuegate.milestones.models import Milestone
-from valuegate.portfolio.models import Node
 from valuegate.portfolio.service import get_measure
 from valuegate.web.forms import parse_amount
 from valuegate.web.pages import FormPageDep, Page, PageDep, problem_text, render, submit
@@ -55,8 +54,6 @@ def workspace(
         | {e["actor_id"] for e in events}
         | {owner for *_rest, owner in impacts},
     )
-    ancestors = [int(i) for i in node.path.strip("/").split("/")[:-1]]
-    trail = dict(s.execute(select(Node.id, Node.name).where(Node.id.in_(ancestors))).all())
     stage_index = FORWARD.index(measure.stage) if measure.stage in FORWARD else None
     return render(
         request,
@@ -65,7 +62,6 @@ def workspace(
         {
             "node": node,
             "measure": measure,
-            "trail": [(i, trail.get(i, "")) for i in ancestors],
             "forward": FORWARD,
             "stage_index": stage_index,
             "next": nxt,

@@ -14,13 +14,16 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from valuegate.auth.models import Person, WebSession
-from valuegate.auth.policy import Actor, actor_for, can
+from valuegate.auth.policy import Actor, RoleIndex, actor_for
+from valuegate.auth.rules import allowed
 from valuegate.auth.service import web_session_for
 from valuegate.dependencies.service import impacts_to_acknowledge
 from valuegate.deps import SessionDep, usage_identity
 from valuegate.errors import DomainError, PermissionDenied
 from valuegate.finance import rules as fin
 from valuegate.gates.service import inbox, stage_labels
+from valuegate.portfolio.models import Node
+from valuegate.web import nav
 from valuegate.web.security import CSRF_FIELD, CSRF_HEADER, SESSION_COOKIE, csrf_matches
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent.parent / "templates"))
@@ -46,6 +49,15 @@ class Page:
     def inbox(self) -> list[dict[str, Any]]:
         """The person's decision inbox, worked out once per request (the navigation shows its count)."""
         return inbox(self.session, actor=self.actor)
+
+    @cached_property
+    def role_index(self) -> RoleIndex:
+        """Everything that decides the person's roles on any node, loaded once per request."""
+        return RoleIndex.load(self.session, self.actor)
+
+    def may(self, action: str, node: Node | None = None, *, extra: tuple[str, ...] = ()) -> bool:
+        """The policy's answer for this person (what ``auth.policy.can`` says), without a query per node."""
+        return allowed(action, self.role_index.roles(node), extra=extra)
 
     @cached_property
     def acknowledgements(self) -> list[dict[str, Any]]:
@@ -105,11 +117,8 @@ def render(
         # anyway, else fetched right after the page loads (/inbox/count) so no page waits for it.
         known = "inbox" in page.__dict__ and "acknowledgements" in page.__dict__
         base["inbox_count"] = len(page.inbox) + len(page.acknowledgements) if known else None
-        base["can_read_audit"] = can(page.session, page.actor, "audit.read")
-        base["can_administer"] = any(
-            can(page.session, page.actor, action)
-            for action in ("people.manage", "orgunit.manage", "delegation.manage", "service.manage", "gates.configure")
-        )
+        base["navigation"] = nav.navigation(page)
+        base["trail"] = lambda node, *tail, **kw: nav.trail(page, node, *tail, **kw)
     return TEMPLATES.TemplateResponse(request, template, {**base, **context}, status_code=status)
 
 
