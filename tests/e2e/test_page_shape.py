@@ -1,4 +1,5 @@
-"""One shape for every page: the navigation and the breadcrumbs offer only what the person may open.
+"""One shape for every page: the navigation and the breadcrumbs offer only what the person may open, and error
+pages keep the navigation of a signed-in person.
 
 Runs on SQLite and PostgreSQL through the ASGI app with a signed-in browser session (no JavaScript).
 """
@@ -101,3 +102,39 @@ def test_breadcrumbs_link_only_the_levels_the_person_may_open(web) -> None:  # t
     ]
     for href in (h for _label, h in pmo if h):
         assert browser("pmo").get(href).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("login", "url", "status", "words"),
+    [
+        ("viewer", "/measures/987654", 404, "no measure"),
+        ("outsider", "/portfolio?node_id={project}", 403, "may not"),
+        ("pmo", "/measures?stage=nirvana", 422, "Unknown stage"),
+        ("pmo", "/no-such-page", 404, "no page at this address"),
+        ("pmo", "/logout", 405, "takes a form"),
+    ],
+)
+def test_error_pages_keep_the_navigation(web, login: str, url: str, status: int, words: str) -> None:  # type: ignore[no-untyped-def]
+    w, _client, browser = web
+    b = browser(login)
+    r = b.get(url.format(**w.ids))
+    assert r.status_code == status, r.text[:300]
+    assert r.headers["content-type"].startswith("text/html")
+    assert words in r.text
+    assert "Cockpit" in main_navigation(r.text), "the person can go on from the error page"
+    assert 'action="/logout"' in r.text
+
+
+def test_error_pages_before_sign_in_and_for_machines(web) -> None:  # type: ignore[no-untyped-def]
+    _w, client, browser = web
+    r = client.get("/no-such-page")
+    assert r.status_code == 404 and r.headers["content-type"].startswith("text/html")
+    assert "no page at this address" in r.text and 'aria-label="Main"' not in r.text
+    stale = TestClient(client.app, cookies={"vg_session": "not-a-session"}).get("/no-such-page")
+    assert stale.status_code == 404 and 'aria-label="Main"' not in stale.text
+    api = client.get("/api/no-such-thing")
+    assert api.status_code == 404 and api.headers["content-type"] == "application/problem+json"
+    assert client.get("/static/no-such-file.css").status_code == 404
+    # An in-place (htmx) refusal is the reason alone, to show where it happened.
+    fragment = browser("viewer").client.get("/measures/987654", headers={"HX-Request": "true"})
+    assert fragment.status_code == 404 and "<html" not in fragment.text and "no measure" in fragment.text

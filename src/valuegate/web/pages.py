@@ -17,6 +17,7 @@ from valuegate.auth.models import Person, WebSession
 from valuegate.auth.policy import Actor, RoleIndex, actor_for
 from valuegate.auth.rules import allowed
 from valuegate.auth.service import web_session_for
+from valuegate.context import bind
 from valuegate.dependencies.service import impacts_to_acknowledge
 from valuegate.deps import SessionDep, usage_identity
 from valuegate.errors import DomainError, PermissionDenied
@@ -120,6 +121,21 @@ def render(
         base["navigation"] = nav.navigation(page)
         base["trail"] = lambda node, *tail, **kw: nav.trail(page, node, *tail, **kw)
     return TEMPLATES.TemplateResponse(request, template, {**base, **context}, status_code=status)
+
+
+def render_error(request: Request, template: str, context: dict[str, Any], status: int) -> HTMLResponse:
+    """An error page, with the navigation when the person is signed in. It is drawn after the request's own
+    session has ended (or before one began: an unknown address, a refused sign-in), so it reads the person in a
+    session of its own."""
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if not cookie:
+        return render(request, None, template, context, status)
+    app = request.app.state
+    with app.db.session() as session:
+        bind(session, app.settings, app.today)
+        found = web_session_for(session, cookie)
+        page = Page(actor_for(found[1]), found[1], found[0], session) if found else None
+        return render(request, page, template, context, status)
 
 
 def submit(
