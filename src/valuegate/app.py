@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm.exc import StaleDataError
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from valuegate.adoption.own_use import OwnUseRecorder, worth_recording
@@ -30,9 +31,18 @@ from valuegate.web.security import security_headers
 PROBLEM = "application/problem+json"
 
 
-def problem(status: int, title: str, detail: str, **extra: object) -> JSONResponse:
+def problem(
+    status: int, title: str, detail: str, *, headers: Mapping[str, str] | None = None, **extra: object
+) -> JSONResponse:
     body = {"type": "about:blank", "title": title, "status": status, "detail": detail, **extra}
-    return JSONResponse(body, status_code=status, media_type=PROBLEM)
+    return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)
+
+
+# What a person reads when an address is not a page (or not for what their browser asked).
+PAGE_ERRORS = {
+    404: "There is no page at this address. Use the navigation, or go back to the cockpit.",
+    405: "This address does not answer what your browser asked (it takes a form, not a link).",
+}
 
 
 # PostgreSQL: deadlock detected, serialization failure, lock not available.
@@ -66,10 +76,22 @@ def plain_problem(error: Mapping[str, Any]) -> str:
     return text
 
 
-def error_page(request: Request, status: int, title: str, detail: str) -> Response:
-    from valuegate.web.pages import render
+# Addresses that are not pages: their errors stay machine-readable (problem+json, or the file server's own).
+NOT_PAGES = ("/api/", "/static/", "/assets/")
 
-    return render(request, None, "error.html", {"title": title, "detail": detail}, status)
+
+def is_page(request: Request) -> bool:
+    return not request.url.path.startswith(NOT_PAGES) and request.url.path != "/api"
+
+
+def error_page(request: Request, status: int, title: str, detail: str) -> Response:
+    """A refusal or an unknown address as a page, with the navigation when the person is signed in; an in-place
+    (htmx) request gets the reason alone, to show where it happened."""
+    from valuegate.web.pages import render, render_error
+
+    if request.headers.get("HX-Request") == "true":
+        return render(request, None, "error_fragment.html", {"message": detail}, status)
+    return render_error(request, "error.html", {"title": title, "detail": detail}, status)
 
 
 def create_app(settings: Settings | None = None, *, db: Database | None = None, today: date | None = None) -> FastAPI:
@@ -115,8 +137,8 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
 
     @app.exception_handler(DomainError)
     async def domain_error(request: Request, exc: DomainError) -> Response:
-        if not request.url.path.startswith("/api"):
-            return error_page(request, exc.status, exc.problem()["title"], exc.detail)
+        if is_page(request):
+            return await run_in_threadpool(error_page, request, exc.status, exc.problem()["title"], exc.detail)
         return JSONResponse(exc.problem(), status_code=exc.status, media_type=PROBLEM)
 
     @app.exception_handler(SignInRequired)
@@ -124,14 +146,20 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
         return RedirectResponse(f"/login?next={quote(exc.next_url)}", status_code=303)
 
     @app.exception_handler(StaleDataError)
-    async def stale(_request: Request, _exc: StaleDataError) -> JSONResponse:
-        return problem(409, "Stale version", "Someone else changed this at the same time; reload and try again.")
+    async def stale(request: Request, _exc: StaleDataError) -> Response:
+        detail = "Someone else changed this at the same time; reload and try again."
+        if is_page(request):
+            return await run_in_threadpool(error_page, request, 409, "Stale version", detail)
+        return problem(409, "Stale version", detail)
 
     @app.exception_handler(DBAPIError)
-    async def contended(_request: Request, exc: DBAPIError) -> JSONResponse:
+    async def contended(request: Request, exc: DBAPIError) -> Response:
         if getattr(exc.orig, "sqlstate", None) not in CONTENTION_STATES:
             raise exc
-        return problem(409, "Conflict", "Someone else changed the same records at the same moment; try again.")
+        detail = "Someone else changed the same records at the same moment; try again."
+        if is_page(request):
+            return await run_in_threadpool(error_page, request, 409, "Conflict", detail)
+        return problem(409, "Conflict", detail)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:
@@ -142,14 +170,21 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
         if any(e.get("type") == "json_invalid" for e in exc.errors()):
             return problem(400, "Malformed request", "The request body is not valid JSON.", errors=errors)
         detail = "; ".join(f"{e['at']}: {e['problem']}" for e in errors) or "The request is not valid."
-        if not request.url.path.startswith("/api"):
-            return error_page(request, 422, "Invalid input", detail)
+        if is_page(request):
+            return await run_in_threadpool(error_page, request, 422, "Invalid input", detail)
         return problem(422, "Invalid input", detail, errors=errors)
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         titles = {404: "Not found", 405: "Method not allowed", 401: "Not signed in"}
-        return problem(exc.status_code, titles.get(exc.status_code, "Error"), str(exc.detail))
+        title = titles.get(exc.status_code, "Error")
+        if is_page(request) and exc.status_code in PAGE_ERRORS:
+            detail = PAGE_ERRORS[exc.status_code]
+            response = await run_in_threadpool(error_page, request, exc.status_code, title, detail)
+            if exc.headers:
+                response.headers.update(exc.headers)
+            return response
+        return problem(exc.status_code, title, str(exc.detail), headers=exc.headers)
 
     from valuegate.adoption.api import router as adoption_router
     from valuegate.audit.api import router as audit_router

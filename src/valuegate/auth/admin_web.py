@@ -12,7 +12,7 @@ from sqlalchemy import select
 from valuegate.auth import service as people
 from valuegate.auth.models import Delegation, Person
 from valuegate.auth.policy import can
-from valuegate.auth.rules import GLOBAL_ROLES
+from valuegate.auth.rules import ADMIN_SECTIONS, GLOBAL_ROLES
 from valuegate.errors import InvalidInput, PermissionDenied
 from valuegate.portfolio.models import OrgUnit
 from valuegate.web.forms import optional_id, parse_day
@@ -20,24 +20,16 @@ from valuegate.web.pages import FormPageDep, Page, PageDep, problem_text, render
 
 router = APIRouter(include_in_schema=False)
 
-SECTIONS = [
-    ("people", "People", "people.manage"),
-    ("org-units", "Org units", "orgunit.manage"),
-    ("delegations", "Delegations", "delegation.manage"),
-    ("services", "Business services", "service.manage"),
-    ("gates", "Gates", "gates.configure"),
-]
-
 
 def admin_sections(page: Page) -> list[tuple[str, str]]:
     """The administration sections this person may open."""
-    return [(slug, label) for slug, label, action in SECTIONS if can(page.session, page.actor, action)]
+    return [(slug, label) for slug, label, action in ADMIN_SECTIONS if can(page.session, page.actor, action)]
 
 
 def require_section(page: Page, slug: str) -> list[tuple[str, str]]:
     sections = admin_sections(page)
     if slug not in {s for s, _l in sections}:
-        label = next(label for s, label, _a in SECTIONS if s == slug)
+        label = next(label for s, label, _a in ADMIN_SECTIONS if s == slug)
         raise PermissionDenied(f"{page.actor.name} may not manage {label.lower()}.")
     return sections
 

@@ -40,6 +40,16 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "delegation.manage": frozenset({"admin", "pmo"}),
 }
 
+# The administration sections: address, label and the permission that opens each (the navigation offers "Admin"
+# to whoever may open one of them).
+ADMIN_SECTIONS: list[tuple[str, str, str]] = [
+    ("people", "People", "people.manage"),
+    ("org-units", "Org units", "orgunit.manage"),
+    ("delegations", "Delegations", "delegation.manage"),
+    ("services", "Business services", "service.manage"),
+    ("gates", "Gates", "gates.configure"),
+]
+
 
 def allowed(action: str, roles: set[str], *, extra: tuple[str, ...] = ()) -> bool:
     permitted = PERMISSIONS[action]

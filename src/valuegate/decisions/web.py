@@ -80,6 +80,8 @@ def meeting_page(
     record = meetings.minutes(s, actor=page.actor, meeting_id=meeting_id)
     agenda = record["agenda"]
     mine = {i["id"]: i for i in page.inbox}
+    for item in agenda:  # the role this person decides with, where they decide (what approving takes depends on it)
+        item["as_role"] = mine[item["id"]]["as_role"] if item["id"] in mine else None
     ids = {record["chair_id"], *record["attendees"]} | {d["recorded_by"] for d in record["decisions"]}
     ids |= {i["requested_by"] for i in agenda}
     names = dict(s.execute(select(Person.id, Person.name).where(Person.id.in_([i for i in ids if i]))).all())

@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, Response
 from valuegate.auth.policy import require
 from valuegate.dependencies.graph import LIMIT, dependency_graph
 from valuegate.dependencies.service import value_at_risk
-from valuegate.errors import InvalidInput
+from valuegate.errors import InvalidInput, NotFound
 from valuegate.portfolio.service import get_node
 from valuegate.rollups.web import choices, default_node
 from valuegate.web.forms import optional_id
@@ -23,7 +23,14 @@ def dependency_map(
     request: Request, page: PageDep, node: str = Query("", alias="node_id"), limit: str = str(LIMIT)
 ) -> Response:
     s = page.session
-    node_id = optional_id(node, "node_id") or default_node(page)
+    node_id = optional_id(node, "node_id")
+    if node_id is None:
+        try:
+            node_id = default_node(page)
+        except NotFound:  # no part of the portfolio is theirs to see (the navigation does not offer the map)
+            return render(
+                request, page, "rollups/nothing_yet.html", {"active": "dependencies", "heading": "Dependencies"}
+            )
     if not limit.isdigit() or not 1 <= int(limit) <= 2000:
         raise InvalidInput("limit is a number of links from 1 to 2000.")
     scope = get_node(s, node_id)

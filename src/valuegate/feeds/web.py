@@ -17,6 +17,7 @@ from valuegate.errors import DomainError, InvalidInput, TooLarge
 from valuegate.feeds import actuals, reading, service
 from valuegate.feeds.models import DataFeed
 from valuegate.finance import rules as fin
+from valuegate.finance.service import may_enter_actuals
 from valuegate.health.web import involved_people
 from valuegate.portfolio.models import Node
 from valuegate.portfolio.service import get_node
@@ -52,6 +53,9 @@ def feeds_page(
     grid: dict[int, dict[str, dict[str, Any]]] = {}
     for r in rows:
         grid.setdefault(r["feed_id"], {})[r["period"]] = r
+    proposals = actuals.proposals(s, actor=page.actor, node_id=node_id)
+    measures = {p["measure_id"] for p in proposals}
+    proposed_for = {n.id: n for n in s.scalars(select(Node).where(Node.id.in_(measures)))} if measures else {}
     return render(
         request,
         page,
@@ -66,7 +70,11 @@ def feeds_page(
             "may_manage": may_manage,
             "rules": actuals.ledger_rules(s, [f.id for f in feeds if f.amount_column]),
             "match_columns": {f.id: _match_columns(f) for f in feeds},
-            "proposals": actuals.proposals(s, actor=page.actor, node_id=node_id),
+            "proposals": proposals,
+            # Who decides a proposed actual: whoever may enter the measure's actuals (its controller, finance).
+            "may_decide": {
+                p["id"]: may_enter_actuals(s, page.role_index.roles(proposed_for[p["measure_id"]])) for p in proposals
+            },
             "measures": [
                 (i, n)
                 for i, n in s.execute(

@@ -154,10 +154,15 @@ def editable_series(session: Session, actor: Actor, node: Node, measure: Measure
     return out
 
 
+def may_enter_actuals(session: Session, roles: set[str]) -> bool:
+    """Whether these roles on a measure let a person enter its actuals: its controller, or finance (the
+    configured roles)."""
+    return bool({"controller"} & roles or set(settings_of(session).actuals_roles) & roles)
+
+
 def check_actuals_rights(session: Session, actor: Actor, node: Node) -> None:
     """Actuals are entered by the measure's controller or by finance (the configured roles)."""
-    roles = roles_on(session, actor, node)
-    if not ({"controller"} & roles or set(settings_of(session).actuals_roles) & roles):
+    if not may_enter_actuals(session, roles_on(session, actor, node)):
         raise PermissionDenied(
             f"{actor.name} may not enter actuals on measure {node.name!r}: actuals are entered by its "
             "controller or by finance."

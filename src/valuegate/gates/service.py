@@ -131,6 +131,7 @@ class NextGate:
     unmet: list[rules.Unmet]
     approvers: list[list[str]]
     pending_request_id: int | None
+    requires_reason: bool = False
 
 
 def next_gate(session: Session, *, actor: Actor, measure_id: int) -> NextGate:
@@ -141,10 +142,45 @@ def next_gate(session: Session, *, actor: Actor, measure_id: int) -> NextGate:
     pending = _pending(session, measure_id)
     if target is None:
         return NextGate(None, None, [], [], pending.id if pending else None)
-    criteria, approvals, _ = gate_for(session, target, "forward")
+    criteria, approvals, needs_reason = gate_for(session, target, "forward")
     facts = measure_facts(session, node, measure)
     unmet = rules.unmet_criteria(criteria, facts, on_completion=target == "closed")
-    return NextGate(target, stage_labels(session).get(target), unmet, approvals, pending.id if pending else None)
+    label = stage_labels(session).get(target)
+    return NextGate(target, label, unmet, approvals, pending.id if pending else None, needs_reason)
+
+
+def sign_off_needs(session: Session, node: Node, measure: Measure) -> list[rules.Unmet]:
+    """What stands in the way of the controller's sign-off now: the state :func:`sign_off` checks (what the
+    controller types is checked when they send it). Empty when the controller can sign off."""
+    needs = []
+    if node.controller_id is None:
+        needs.append(rules.Unmet("roles_named", "name the measure's controller"))
+    elif node.controller_id in (node.owner_id, node.sponsor_id):
+        needs.append(
+            rules.Unmet("roles_distinct", "the controller must be a different person from the owner and the sponsor")
+        )
+    if measure.stage != "implemented":
+        stage = stage_labels(session).get(measure.stage, measure.stage)
+        needs.append(rules.Unmet("stage", f"the measure must be Implemented first (it is {stage})"))
+    if not _recurring_actuals(session, node.id):
+        needs.append(rules.Unmet("actuals", "recurring actuals to confirm"))
+    req = _pending(session, node.id)
+    if req is not None and req.to_stage != "closed":
+        needs.append(rules.Unmet("open_request", f"gate request {req.id} (to {req.to_stage}) is open; settle it first"))
+    return needs
+
+
+def _recurring_actuals(session: Session, measure_id: int) -> list[int]:
+    return list(
+        session.scalars(
+            select(ValueFact.amount).where(
+                ValueFact.measure_id == measure_id,
+                ValueFact.series == "actual",
+                ValueFact.kind == "recurring",
+                ValueFact.valid_to.is_(None),
+            )
+        )
+    )
 
 
 def _pending(session: Session, measure_id: int) -> GateRequest | None:
@@ -559,14 +595,7 @@ def sign_off(
         raise InvalidInput(str(exc)) from exc
     if not evidence_ref or not evidence_ref.strip():
         raise InvalidInput("A sign-off needs an evidence reference (ledger document, file).")
-    actuals = session.scalars(
-        select(ValueFact.amount).where(
-            ValueFact.measure_id == measure_id,
-            ValueFact.series == "actual",
-            ValueFact.kind == "recurring",
-            ValueFact.valid_to.is_(None),
-        )
-    ).all()
+    actuals = _recurring_actuals(session, measure_id)
     if not actuals:
         raise RuleViolation("There are no recurring actuals to confirm; enter or import them first.")
     req = _pending(session, measure_id)

@@ -12,6 +12,7 @@ from valuegate.auth.models import Person
 from valuegate.dependencies.service import acknowledge_impact
 from valuegate.errors import DomainError, InvalidInput
 from valuegate.gates import service as gates
+from valuegate.gates.models import GateDef
 from valuegate.portfolio.models import Measure, Node
 from valuegate.portfolio.service import get_measure
 from valuegate.rollups.models import MeasureTotal
@@ -38,8 +39,13 @@ def business_cases(page: Page, items: list[dict[str, Any]]) -> dict[int, dict[st
     names = dict(s.execute(select(Person.id, Person.name).where(Person.id.in_([o for o in owners if o]))).all())
     for c in out.values():
         c["owner"] = names.get(c["node"].owner_id, "—")
+    rationale = {g.to_stage for g in s.scalars(select(GateDef)) if "sponsor_rationale" in g.criteria}
     for i in items:
         i["requested_by_name"] = names.get(i["requested_by"], "—")
+        # What the approve button can do for this person: closing is approved only by the controller's sign-off,
+        # and a sponsor's approval of some gates needs a rationale.
+        i["closes"] = i["to_stage"] == "closed"
+        i["needs_rationale"] = i.get("as_role") == "sponsor" and i["to_stage"] in rationale
     return out
 
 

@@ -17,7 +17,6 @@ from valuegate.auth.rules import GRANT_ROLES
 from valuegate.errors import InvalidInput
 from valuegate.finance import rules as fin
 from valuegate.portfolio import listing, tree
-from valuegate.portfolio.models import Node
 from valuegate.portfolio.service import get_node, get_org_unit
 from valuegate.rollups.scope import resolve_scope
 from valuegate.web.forms import IMPL_ROWS, check_status_filters, optional_id
@@ -36,15 +35,11 @@ def portfolio_view(
     request: Request, page: Page, node_id: int | None, *, error: str | None = None, status: int = 200
 ) -> Response:
     s = page.session
-    trail: list[tuple[int, str]] = []
     top = None
     if node_id is not None:
         top = get_node(s, node_id)
         require(s, page.actor, "node.view", top)
         nodes = tree.describe(s, [top.id])
-        ancestors = [int(i) for i in top.path.strip("/").split("/")[:-1]]
-        names = dict(s.execute(select(Node.id, Node.name).where(Node.id.in_(ancestors))).all())
-        trail = [(i, names.get(i, "")) for i in ancestors]
     else:
         nodes = tree.roots(s, page.actor)
     opened = {}
@@ -72,7 +67,6 @@ def portfolio_view(
             "opened": opened,
             "depth": 0,
             "top": top,
-            "trail": trail,
             "may_add_measure": top is not None
             and top.kind == "project"
             and top.archived_at is None

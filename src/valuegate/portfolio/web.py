@@ -26,12 +26,44 @@ from valuegate.web.pages import FormPageDep, Page, PageDep, problem_text, render
 
 router = APIRouter(include_in_schema=False)
 
+# Where on the measure page a person meets an unmet gate criterion (the section's anchor and what to do there);
+# criteria not listed are met elsewhere (roles and org unit by a lead or the PMO, acknowledgements by the
+# service's owner in their Decisions).
+CRITERION_WHERE = {
+    "annual_estimate": ("#case", "in the business case"),
+    "one_time_costs": ("#case", "in the business case or the figures"),
+    "dependencies_declared": ("#case", "in the business case"),
+    "services_declared": ("#case", "in the business case"),
+    "plan_values": ("#figures", "in the figures, row Plan"),
+    "milestone_due": ("#milestones", "under milestones"),
+    "milestones_done": ("#milestones", "under milestones"),
+    "upstream_complete": ("#dependencies", "see its dependencies"),
+    "actuals": ("#figures", "in the figures, row Actual (the controller), or confirmed from the ledger"),
+}
+
 
 def _names(page: Page, ids: set[int | None]) -> dict[int, str]:
     wanted = [i for i in ids if i is not None]
     if not wanted:
         return {}
     return dict(page.session.execute(select(Person.id, Person.name).where(Person.id.in_(wanted))).all())
+
+
+def why_no_request(page: Page, node: Node, nxt: gates.NextGate) -> str | None:
+    """Why this person cannot request the next gate from the page now (None: the request button is offered):
+    the checks ``gates.request_move`` makes, in words that say what is missing and who acts. Closing is never
+    requested: the page offers the controller's sign-off instead."""
+    if nxt.to_stage is None or nxt.to_stage == "closed":
+        return None
+    if nxt.pending_request_id:
+        return "Its approvers decide the pending request in their Decisions."
+    if node.archived_at is not None:
+        return "The measure is archived; nothing more is requested for it."
+    if not page.may("gate.request", node):
+        return "The measure's owner or sponsor, a lead of its project, or the PMO requests this gate."
+    if nxt.unmet:
+        return "The request can be sent once everything above is done."
+    return None
 
 
 def workspace(
@@ -41,6 +73,8 @@ def workspace(
     node, measure = get_measure(s, measure_id)
     require(s, page.actor, "node.view", node)
     nxt = gates.next_gate(s, actor=page.actor, measure_id=measure_id)
+    closing = nxt.to_stage == "closed"
+    blocked = why_no_request(page, node, nxt)
     milestones = list(s.scalars(select(Milestone).where(Milestone.measure_id == measure_id).order_by(Milestone.due_on)))
     links = dependencies_of(s, measure_id)
     impacts = s.execute(
@@ -55,8 +89,6 @@ def workspace(
         | {e["actor_id"] for e in events}
         | {owner for *_rest, owner in impacts},
     )
-    ancestors = [int(i) for i in node.path.strip("/").split("/")[:-1]]
-    trail = dict(s.execute(select(Node.id, Node.name).where(Node.id.in_(ancestors))).all())
     stage_index = FORWARD.index(measure.stage) if measure.stage in FORWARD else None
     return render(
         request,
@@ -65,11 +97,15 @@ def workspace(
         {
             "node": node,
             "measure": measure,
-            "trail": [(i, trail.get(i, "")) for i in ancestors],
             "forward": FORWARD,
             "stage_index": stage_index,
             "next": nxt,
-            "can_request": can(s, page.actor, "gate.request", node) and nxt.to_stage and not nxt.pending_request_id,
+            "can_request": nxt.to_stage is not None and not closing and blocked is None,
+            "why_no_request": blocked,
+            "where": CRITERION_WHERE,
+            "closing": closing,
+            "sign_off_needs": gates.sign_off_needs(s, node, measure) if closing else [],
+            "is_controller": page.actor.person_id == node.controller_id,
             "g": grid_context(page, measure_id),
             "can_edit_case": node.archived_at is None
             and measure.stage not in ("closed", "cancelled")
@@ -140,6 +176,7 @@ def sign_off_page(
             "recurring": recurring,
             "periods": periods,
             "is_controller": is_controller,
+            "needs": gates.sign_off_needs(s, node, measure),
             "controller": _names(page, {node.controller_id}).get(node.controller_id or 0, "—"),
             "error": error,
         },

@@ -1,7 +1,7 @@
 // Draws the dependency map from the JSON block the server rendered; the links table stays as the readable fallback.
 (function () {
   "use strict";
-  var COLORS = { late: "#c8372d", at_risk_upstream: "#c98a05", ok: "#1f5fbf", outside: "#9aa3b2" };
+  var COLORS = { late: "#b3261e", at_risk_upstream: "#8a5a00", ok: "#1f5fbf", outside: "#9aa3b2" };
   var NAMES = { late: "Late", at_risk_upstream: "At risk (upstream)", ok: "On track or not started", outside: "Outside this scope" };
   var ORDER = ["late", "at_risk_upstream", "ok", "outside"];
 

@@ -14,13 +14,17 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from valuegate.auth.models import Person, WebSession
-from valuegate.auth.policy import Actor, actor_for, can
+from valuegate.auth.policy import Actor, RoleIndex, actor_for
+from valuegate.auth.rules import allowed
 from valuegate.auth.service import web_session_for
+from valuegate.context import bind
 from valuegate.dependencies.service import impacts_to_acknowledge
 from valuegate.deps import SessionDep, usage_identity
 from valuegate.errors import DomainError, PermissionDenied
 from valuegate.finance import rules as fin
 from valuegate.gates.service import inbox, stage_labels
+from valuegate.portfolio.models import Node
+from valuegate.web import nav
 from valuegate.web.security import CSRF_FIELD, CSRF_HEADER, SESSION_COOKIE, csrf_matches
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent.parent / "templates"))
@@ -46,6 +50,15 @@ class Page:
     def inbox(self) -> list[dict[str, Any]]:
         """The person's decision inbox, worked out once per request (the navigation shows its count)."""
         return inbox(self.session, actor=self.actor)
+
+    @cached_property
+    def role_index(self) -> RoleIndex:
+        """Everything that decides the person's roles on any node, loaded once per request."""
+        return RoleIndex.load(self.session, self.actor)
+
+    def may(self, action: str, node: Node | None = None, *, extra: tuple[str, ...] = ()) -> bool:
+        """The policy's answer for this person (what ``auth.policy.can`` says), without a query per node."""
+        return allowed(action, self.role_index.roles(node), extra=extra)
 
     @cached_property
     def acknowledgements(self) -> list[dict[str, Any]]:
@@ -105,12 +118,24 @@ def render(
         # anyway, else fetched right after the page loads (/inbox/count) so no page waits for it.
         known = "inbox" in page.__dict__ and "acknowledgements" in page.__dict__
         base["inbox_count"] = len(page.inbox) + len(page.acknowledgements) if known else None
-        base["can_read_audit"] = can(page.session, page.actor, "audit.read")
-        base["can_administer"] = any(
-            can(page.session, page.actor, action)
-            for action in ("people.manage", "orgunit.manage", "delegation.manage", "service.manage", "gates.configure")
-        )
+        base["navigation"] = nav.navigation(page)
+        base["trail"] = lambda node, *tail, **kw: nav.trail(page, node, *tail, **kw)
     return TEMPLATES.TemplateResponse(request, template, {**base, **context}, status_code=status)
+
+
+def render_error(request: Request, template: str, context: dict[str, Any], status: int) -> HTMLResponse:
+    """An error page, with the navigation when the person is signed in. It is drawn after the request's own
+    session has ended (or before one began: an unknown address, a refused sign-in), so it reads the person in a
+    session of its own."""
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if not cookie:
+        return render(request, None, template, context, status)
+    app = request.app.state
+    with app.db.session() as session:
+        bind(session, app.settings, app.today)
+        found = web_session_for(session, cookie)
+        page = Page(actor_for(found[1]), found[1], found[0], session) if found else None
+        return render(request, page, template, context, status)
 
 
 def submit(
