@@ -18,6 +18,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from valuegate.adoption.own_use import OwnUseRecorder, worth_recording
 from valuegate.audit.service import current_request_id
@@ -29,6 +30,18 @@ from valuegate.web.pages import SignInRequired
 from valuegate.web.security import security_headers
 
 PROBLEM = "application/problem+json"
+
+
+def page_of_form(request: Request) -> str | None:
+    """The page a form's address belongs to: the longest leading part of the path that is a page (forms are
+    posted to addresses below their page's, e.g. /portfolio/3/change/groups below /portfolio/3/change)."""
+    parts = request.url.path.rstrip("/").split("/")
+    for end in range(len(parts) - 1, 1, -1):
+        path = "/".join(parts[:end])
+        scope = {"type": "http", "method": "GET", "path": path, "root_path": "", "query_string": b"", "headers": []}
+        if any(route.matches(scope)[0] == Match.FULL for route in request.app.router.routes):
+            return path
+    return None
 
 
 def problem(
@@ -178,6 +191,11 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         titles = {404: "Not found", 405: "Method not allowed", 401: "Not signed in"}
         title = titles.get(exc.status_code, "Error")
+        if is_page(request) and exc.status_code == 405 and request.method == "GET":
+            # A form's address opened (a reload, a bookmark, a link typed in): the page the form belongs to.
+            target = page_of_form(request)
+            if target is not None:
+                return RedirectResponse(target, status_code=303)
         if is_page(request) and exc.status_code in PAGE_ERRORS:
             detail = PAGE_ERRORS[exc.status_code]
             response = await run_in_threadpool(error_page, request, exc.status_code, title, detail)

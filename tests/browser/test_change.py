@@ -22,8 +22,12 @@ def test_stakeholders_land_on_the_power_interest_grid(page, live) -> None:  # ty
         form.get_by_label(f"{name} (1–5)").fill(value)
     form.get_by_label("Engagement now").select_option("neutral")
     form.get_by_role("button", name="Name the stakeholder").click()
-    assert "urgency is rated from 1 to 5" in page.get_by_role("alert").inner_text().lower()
+    assert "not valid" in page.get_by_role("alert").inner_text()
     form = page.get_by_role("region", name="Name a stakeholder")
+    urgency = form.get_by_label("Urgency (1–5)")
+    assert urgency.get_attribute("aria-invalid") == "true", "the field at fault is marked"
+    assert "rated from 1 to 5" in form.locator("#stakeholder-urgency-error").inner_text(), "its problem beside it"
+    assert page.evaluate("document.activeElement.id") == "stakeholder-urgency", "and the cursor is there"
     assert form.get_by_label("Role in the change").input_value() == "CFO, owns the close calendar", "typing kept"
     form.get_by_label("Urgency (1–5)").fill("4")
     form.get_by_role("button", name="Name the stakeholder").click()

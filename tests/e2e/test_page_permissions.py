@@ -173,8 +173,8 @@ CASES: list[Case] = [
     Case("GET", "/portfolio/{node_id}/children", ALL, path=_project("/children")),
     Case("GET", "/measures", SIGNED_IN),
     Case("GET", "/measures#node", ALL, path=lambda p: f"/measures?node_id={p['project']}"),
-    # The map opens on the persona's own top node; who may see none is told so (404 "There is nothing ... yet").
-    Case("GET", "/dependencies", ALL),
+    # The map opens on the persona's own top node; who may see none is told so on the page, as on the cockpit.
+    Case("GET", "/dependencies", SIGNED_IN),
     Case("GET", "/dependencies#node", ALL, path=lambda p: f"/dependencies?node_id={p['project']}"),
     Case("GET", "/inbox", SIGNED_IN),
     Case("GET", "/inbox/count", SIGNED_IN),
@@ -310,58 +310,49 @@ CASES: list[Case] = [
     Case("GET", "/portfolio/{node_id}/change", ALL, path=_project("/change")),
     Case(
         "POST",
-        "/portfolio/{node_id}/stakeholders",
+        "/portfolio/{node_id}/change/stakeholders",
         PLANNERS,
         _person,
         lambda p: _strs({"person_id": p["person_id"], **STAKEHOLDER}),
-        path=_project("/stakeholders"),
+        path=_project("/change/stakeholders"),
     ),
     Case(
         "POST",
-        "/portfolio/{node_id}/change#group",
+        "/portfolio/{node_id}/change/groups",
         PLANNERS,
-        form=lambda p: {"what": "group", "name": f"Accounts payable {next(_n)}", "size": "40"},
-        path=_project("/change"),
+        form=lambda p: {"name": f"Accounts payable {next(_n)}", "size": "40"},
+        path=_project("/change/groups"),
     ),
     Case(
         "POST",
-        "/portfolio/{node_id}/change#adkar",
-        PLANNERS,
-        _stakeholder,
-        lambda p: _strs({"what": "adkar", "subject": f"stakeholder:{p['stakeholder_id']}", **ADKAR_SCORES}),
-        path=_project("/change"),
-    ),
-    Case(
-        "POST",
-        "/portfolio/{node_id}/change#assess",
+        "/portfolio/{node_id}/change/adkar",
         PLANNERS,
         _stakeholder,
-        lambda p: _strs(
-            {
-                "what": "assess",
-                "stakeholder_id": p["stakeholder_id"],
-                "version": p["version"],
-                "current_engagement": "supportive",
-            }
-        ),
-        path=_project("/change"),
+        lambda p: _strs({"subject": f"stakeholder:{p['stakeholder_id']}", **ADKAR_SCORES}),
+        path=_project("/change/adkar"),
     ),
     Case(
         "POST",
-        "/portfolio/{node_id}/change#resistance",
+        "/portfolio/{node_id}/change/stakeholders/{stakeholder_id}",
         PLANNERS,
-        form=lambda p: {"what": "resistance", "objection": "We lose our spreadsheet"},
-        path=_project("/change"),
+        _stakeholder,
+        lambda p: _strs({"version": p["version"], "current_engagement": "supportive"}),
+        path=lambda p: f"/portfolio/{p['project']}/change/stakeholders/{p['stakeholder_id']}",
     ),
     Case(
         "POST",
-        "/portfolio/{node_id}/change#work",
+        "/portfolio/{node_id}/change/resistance",
+        PLANNERS,
+        form=lambda p: {"objection": "We lose our spreadsheet"},
+        path=_project("/change/resistance"),
+    ),
+    Case(
+        "POST",
+        "/portfolio/{node_id}/change/resistance/{item_id}",
         PLANNERS,
         _resistance,
         lambda p: _strs(
             {
-                "what": "work",
-                "item_id": p["item_id"],
                 "version": p["version"],
                 "underlying_reason": "lack_of_time",
                 "adkar_element": "ability",
@@ -369,7 +360,7 @@ CASES: list[Case] = [
                 "status": "mitigating",
             }
         ),
-        path=_project("/change"),
+        path=lambda p: f"/portfolio/{p['project']}/change/resistance/{p['item_id']}",
     ),
     # --- Communication.
     Case("GET", "/portfolio/{node_id}/change/communication", ALL, path=_project("/change/communication")),
@@ -896,11 +887,9 @@ FOREIGN: list[tuple[str, str, Setup2, Callable[[Params], str], Callable[[Params]
         "assess a stakeholder",
         "owner",
         _there(_stakeholder),
-        lambda p: f"/portfolio/{p['home']}/change",
+        lambda p: f"/portfolio/{p['home']}/change/stakeholders/{p['stakeholder_id']}",
         lambda p: _strs(
             {
-                "what": "assess",
-                "stakeholder_id": p["stakeholder_id"],
                 "version": p["version"],
                 "current_engagement": "leading",
             }
@@ -910,18 +899,16 @@ FOREIGN: list[tuple[str, str, Setup2, Callable[[Params], str], Callable[[Params]
         "score a stakeholder",
         "owner",
         _there(_stakeholder),
-        lambda p: f"/portfolio/{p['home']}/change",
-        lambda p: _strs({"what": "adkar", "subject": f"stakeholder:{p['stakeholder_id']}", **ADKAR_SCORES}),
+        lambda p: f"/portfolio/{p['home']}/change/adkar",
+        lambda p: _strs({"subject": f"stakeholder:{p['stakeholder_id']}", **ADKAR_SCORES}),
     ),
     (
         "work on resistance",
         "owner",
         _there(_resistance),
-        lambda p: f"/portfolio/{p['home']}/change",
+        lambda p: f"/portfolio/{p['home']}/change/resistance/{p['item_id']}",
         lambda p: _strs(
             {
-                "what": "work",
-                "item_id": p["item_id"],
                 "version": p["version"],
                 "status": "mitigating",
                 "underlying_reason": "lack_of_time",
@@ -1118,8 +1105,8 @@ FOREIGN: list[tuple[str, str, Setup2, Callable[[Params], str], Callable[[Params]
         "score another project's group",
         "owner",
         lambda home, there: _group(there),
-        lambda p: f"/portfolio/{p['home']}/change",
-        lambda p: _strs({"what": "adkar", "subject": f"group:{p['group_id']}", **ADKAR_SCORES}),
+        lambda p: f"/portfolio/{p['home']}/change/adkar",
+        lambda p: _strs({"subject": f"group:{p['group_id']}", **ADKAR_SCORES}),
     ),
     (
         "define a metric for another project's group",

@@ -108,7 +108,7 @@ def test_breadcrumbs_link_only_the_levels_the_person_may_open(web) -> None:  # t
     ("login", "url", "status", "words"),
     [
         ("viewer", "/measures/987654", 404, "no measure"),
-        ("outsider", "/portfolio?node_id={project}", 403, "may not"),
+        ("outsider", "/portfolio?node_id={project}", 404, "There is no"),
         ("pmo", "/measures?stage=nirvana", 422, "Unknown stage"),
         ("pmo", "/no-such-page", 404, "no page at this address"),
         ("pmo", "/logout", 405, "takes a form"),

@@ -265,7 +265,7 @@ def test_inbox_decisions_in_place_refuse_what_a_person_gets_wrong(web) -> None: 
 
 def test_stakeholder_form_refuses_what_a_person_gets_wrong(web) -> None:  # type: ignore[no-untyped-def]
     w, browser = web
-    url = f"/portfolio/{w.ids['project']}/stakeholders"
+    url = f"/portfolio/{w.ids['project']}/change/stakeholders"
     ok = {
         "person_id": str(w.ids["viewer"]),
         "power": "4",
@@ -277,14 +277,29 @@ def test_stakeholder_form_refuses_what_a_person_gets_wrong(web) -> None:  # type
         "desired_engagement": "supportive",
     }
     owner = browser("owner")  # leads the project
-    _refused(w, owner, url, {**ok, "person_id": ""}, 422, "Choose the person")
+    html = _refused(w, owner, url, {**ok, "person_id": ""}, 422, "is required")
+    _beside(html, "stakeholder", "person_id", "is required")
     _refused(w, owner, url, {**ok, "person_id": "987654"}, 404, "no person")
-    _refused(w, owner, url, {**ok, "power": "high"}, 422, "rated from 1 to 5")
+    html = _refused(w, owner, url, {**ok, "power": "high"}, 422, "whole number")
+    _beside(html, "stakeholder", "power", "whole number")
+    assert 'value="high"' in html and 'value="4"' in html, "what was typed is kept"
     _refused(w, owner, url, {**ok, "interest": "7"}, 422, "not valid")
     _refused(w, owner, url, {**ok, "current_engagement": "hostile"}, 422, "not valid")
     _refused(w, browser("sponsor"), url, ok, 403, "may not")
-    _refused(w, browser("pmo"), f"/portfolio/{w.ids['portfolio']}/stakeholders", ok, 422, "program or a project")
-    _refused(w, owner, f"/portfolio/{w.ids['portfolio']}/stakeholders", ok, 404, "There is no node")
+    other = f"/portfolio/{w.ids['portfolio']}/change/stakeholders"
+    _refused(w, browser("pmo"), other, ok, 422, "program or a project")
+    _refused(w, owner, other, ok, 404, "There is no node")
+    # Opening a form's address (a reload after a refusal, a bookmark) leads to its page, not to an error.
+    r = owner.client.get(url, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == f"/portfolio/{w.ids['project']}/change"
+
+
+def _beside(html: str, form: str, field: str, words: str) -> None:
+    """The problem is drawn beside its field (described by it, and the field marked invalid), not only at the top."""
+    span = f'<span class="field-error" id="{form}-{field}-error">'
+    assert span in html, f"no error beside {form}.{field}"
+    assert words in html.split(span, 1)[1].split("</span>", 1)[0]
+    assert f'aria-describedby="{form}-{field}-error"' in html
 
 
 def _change_setup(w: World) -> dict[str, int]:
@@ -452,10 +467,10 @@ def test_workstream_forms_refuse_what_a_person_gets_wrong(web) -> None:  # type:
     w.s.commit()
     owner = browser("owner")
     url = f"/portfolio/{project}/change"
-    _refused(w, owner, url, {"what": "group", "name": "Sales", "size": "many"}, 422, "whole number")
-    _refused(w, owner, url, {"what": "group", "name": "AP", "size": "5"}, 409, "already has an audience group")
+    html = _refused(w, owner, f"{url}/groups", {"name": "Sales", "size": "many"}, 422, "whole number")
+    _beside(html, "group", "size", "whole number")
+    _refused(w, owner, f"{url}/groups", {"name": "AP", "size": "5"}, 409, "already has an audience group")
     adkar = {
-        "what": "adkar",
         "subject": f"stakeholder:{sh.id}",
         "awareness": "4",
         "desire": "2",
@@ -463,37 +478,38 @@ def test_workstream_forms_refuse_what_a_person_gets_wrong(web) -> None:  # type:
         "ability": "3",
         "reinforcement": "2",
     }
-    _refused(w, owner, url, {**adkar, "desire": "6"}, 422, "ADKAR scores run from 1 to 5")
-    _refused(w, owner, url, {**adkar, "desire": "low"}, 422, "rated from 1 to 5")
-    _refused(w, owner, url, {**adkar, "subject": ""}, 422, "Choose whom")
-    _refused(w, owner, url, {**adkar, "subject": "group:987654"}, 404, "no such audience group")
-    assess = {"what": "assess", "stakeholder_id": str(sh.id), "version": str(sh.version)}
-    _refused(w, owner, url, {**assess, "current_engagement": "hostile"}, 422, "not valid")
+    _refused(w, owner, f"{url}/adkar", {**adkar, "desire": "6"}, 422, "ADKAR scores run from 1 to 5")
+    _beside(_refused(w, owner, f"{url}/adkar", {**adkar, "desire": "low"}, 422, "whole number"), "adkar", "desire", "")
+    html = _refused(w, owner, f"{url}/adkar", {**adkar, "subject": ""}, 422, "Assess either a stakeholder or")
+    assert 'id="adkar-problem"' in html, "the problem is shown in the form that was posted"
+    _refused(w, owner, f"{url}/adkar", {**adkar, "subject": "group:987654"}, 404, "no such audience group")
+    assess_url, assess = f"{url}/stakeholders/{sh.id}", {"version": str(sh.version)}
+    _refused(w, owner, assess_url, {**assess, "current_engagement": "hostile"}, 422, "not valid")
     _refused(
-        w, owner, url, {**assess, "version": "99", "current_engagement": "leading"}, 409, "changed by someone else"
+        w, owner, assess_url, {**assess, "version": "99", "current_engagement": "leading"}, 409, "changed by someone"
     )
-    _refused(w, owner, url, {"what": "resistance", "objection": " "}, 422, "Write down the objection")
+    _refused(w, owner, f"{url}/resistance", {"objection": " "}, 422, "required")
     _refused(
         w,
         owner,
-        url,
-        {"what": "resistance", "objection": "x", "channel": "anonymous", "raised_by_id": str(w.ids["viewer"])},
+        f"{url}/resistance",
+        {"objection": "x", "channel": "anonymous", "raised_by_id": str(w.ids["viewer"])},
         422,
         "never names who raised it",
     )
-    work = {"what": "work", "item_id": str(item.id), "version": str(item.version)}
-    _refused(w, owner, url, {**work, "tactic": "training"}, 422, "reason")
+    work_url, work = f"{url}/resistance/{item.id}", {"version": str(item.version)}
+    _refused(w, owner, work_url, {**work, "tactic": "training"}, 422, "reason")
     _refused(
         w,
         owner,
-        url,
+        work_url,
         {**work, "underlying_reason": "lack_of_time", "adkar_element": "desire", "tactic": "training"},
         422,
         "not on desire",
     )
-    _refused(w, browser("viewer"), url, {"what": "group", "name": "HR", "size": "5"}, 403, "may not")
+    _refused(w, browser("viewer"), f"{url}/groups", {"name": "HR", "size": "5"}, 403, "may not")
     r = owner.post(
-        url,
+        work_url,
         {
             **work,
             "underlying_reason": "lack_of_time",

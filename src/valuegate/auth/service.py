@@ -177,6 +177,13 @@ def set_password(session: Session, *, actor: Actor, person_id: int, login: str, 
     return person
 
 
+def people_choices(session: Session, *, actor: Actor) -> list[tuple[int, str]]:
+    """The active people a form offers to choose from (owners, stakeholders, attendees), by name, to anyone
+    signed in (``actor``)."""
+    q = select(Person.id, Person.name).where(Person.active).order_by(Person.name)
+    return [(i, n) for i, n in session.execute(q)]
+
+
 def authenticate(session: Session, login: str, password: str) -> Person:
     person = session.scalar(select(Person).where(Person.login == login))
     if person is None or not person.active or not verify_password(person.password_hash, password):

@@ -3,6 +3,7 @@ groups, ADKAR assessments and the resistance register. Policy is checked, rules 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -11,7 +12,8 @@ from sqlalchemy.orm import Session
 
 from valuegate.audit import service as audit
 from valuegate.auth.models import Person
-from valuegate.auth.policy import Actor, load_on_node, require
+from valuegate.auth.policy import Actor, can, load_on_node, require
+from valuegate.auth.service import people_choices
 from valuegate.change import rules
 from valuegate.change.models import AdkarAssessment, AudienceGroup, ResistanceItem, Stakeholder
 from valuegate.context import today_of
@@ -148,6 +150,39 @@ def assess_stakeholder(
             owner_id=s.relationship_owner_id,
         )
     return s
+
+
+@dataclass(frozen=True)
+class WorkstreamPage:
+    """What the change workstream page of a program or project shows, read for one person."""
+
+    node: Node
+    people: list[dict[str, Any]]
+    grid: dict[str, list[dict[str, Any]]]
+    adkar: dict[str, Any]
+    register: list[dict[str, Any]]
+    groups: list[dict[str, Any]]
+    may_manage: bool
+    everyone: list[tuple[int, str]]
+
+
+def workstream_page(session: Session, *, actor: Actor, node_id: int) -> WorkstreamPage:
+    node = workstream_node(session, actor, node_id, "node.view")
+    people = stakeholders(session, actor=actor, node_id=node_id)
+    grid: dict[str, list[dict[str, Any]]] = {q: [] for q in rules.GRID.values()}
+    for p in people:
+        grid[p["grid"]].append(p)
+    may_manage = can(session, actor, "change.manage", node)
+    return WorkstreamPage(
+        node=node,
+        people=people,
+        grid=grid,
+        adkar=adkar_overview(session, actor=actor, node_id=node_id),
+        register=resistance_register(session, actor=actor, node_id=node_id),
+        groups=groups(session, actor=actor, node_id=node_id),
+        may_manage=may_manage,
+        everyone=people_choices(session, actor=actor) if may_manage else [],
+    )
 
 
 def stakeholders(session: Session, *, actor: Actor, node_id: int) -> list[dict[str, Any]]:

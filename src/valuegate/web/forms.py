@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from valuegate.errors import DomainError, InvalidInput
+from valuegate.errors import DomainError, InvalidInput, NotFound, PermissionDenied
 from valuegate.finance import rules as fin
 from valuegate.gates.rules import STAGE_ORDER
 from valuegate.milestones.rules import IMPL_STATUSES
@@ -133,7 +133,11 @@ class FormState:
 
     @classmethod
     def refused(cls, name: str, values: Mapping[str, str], exc: DomainError) -> FormState:
-        fields = {str(e["at"]): str(e["problem"]) for e in exc.errors if e.get("at") and e.get("problem")}
+        fields = {
+            str(e.get("at") or e.get("field")): str(e["problem"])
+            for e in exc.errors
+            if (e.get("at") or e.get("field")) and e.get("problem")
+        }
         unplaced = [f"{at}: {problem}" for at, problem in fields.items() if at not in values]
         message = exc.detail if not unplaced else f"{exc.detail} {'; '.join(unplaced)}"
         return cls(name, dict(values), fields, message)
@@ -165,6 +169,12 @@ def read_form(schema: type[M], values: Mapping[str, str]) -> M:
         raise InvalidInput("Some fields need another look.", errors=problems) from exc
 
 
+def version_and_changes(body: BaseModel) -> tuple[int | None, dict[str, Any]]:
+    """A patch as the use-cases take it: the version it was made against, and only the fields given."""
+    changes = body.model_dump(exclude_unset=True)
+    return changes.pop("version", None), changes
+
+
 def submit_form(
     session: Session,
     *,
@@ -177,10 +187,13 @@ def submit_form(
 ) -> Response:
     """Run one form's use-case: read the form by ``schema``, call ``act`` with it, and on success go to ``then``
     with a 303 (a reload does not post again). When the schema or the domain refuses, nothing is kept and the page
-    is drawn again (``redraw``) with what was typed and each problem beside its field."""
+    is drawn again (``redraw``) with what was typed and each problem beside its field. A refusal of the person
+    (not allowed, not found) is no problem with the form: it is answered by the error page, with its reason."""
     try:
         result = act(read_form(schema, values))
     except DomainError as exc:
         session.rollback()
+        if isinstance(exc, (PermissionDenied, NotFound)):
+            raise
         return redraw(FormState.refused(form, values, exc), exc.status)
     return RedirectResponse(then(result) if callable(then) else then, status_code=303)

@@ -30,6 +30,20 @@ from valuegate.web.security import CSRF_FIELD, CSRF_HEADER, SESSION_COOKIE, csrf
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent.parent / "templates"))
 
 
+def _choices(values: Any) -> list[tuple[Any, str]]:
+    """A vocabulary as a select's options: each value, shown with spaces for underscores."""
+    return [(v, str(v).replace("_", " ")) for v in values]
+
+
+def _pairs(rows: Any, key: str = "id", label: str = "name") -> list[tuple[Any, Any]]:
+    """Rows (dicts) as a select's options: their ``key`` and ``label``."""
+    return [(r[key], r[label]) for r in rows]
+
+
+TEMPLATES.env.filters["choices"] = _choices
+TEMPLATES.env.filters["pairs"] = _pairs
+
+
 class SignInRequired(Exception):
     def __init__(self, next_url: str) -> None:
         self.next_url = next_url
