@@ -437,44 +437,39 @@ CASES: list[Case] = [
     Case("GET", "/portfolio/{node_id}/change/network", ALL, path=_project("/change/network")),
     Case(
         "POST",
-        "/portfolio/{node_id}/change/network#champion",
+        "/portfolio/{node_id}/change/network/champions",
         PLANNERS,
         lambda w: {**_person(w), **_group(w)},
-        lambda p: _strs(
-            {"what": "champion", "person_id": p["person_id"], "group_id": p["group_id"], "time_percent": 15}
-        ),
-        path=_project("/change/network"),
+        lambda p: _strs({"person_id": p["person_id"], "group_id": p["group_id"], "time_percent": 15}),
+        path=_project("/change/network/champions"),
     ),
     Case(
         "POST",
-        "/portfolio/{node_id}/change/network#activity",
+        "/portfolio/{node_id}/change/network/champions/{champion_id}/activities",
         PLANNERS,
         _champion_with_id,
-        lambda p: _strs({"what": "activity", "champion_id": p["champion_id"], "kind": "session", "attendees": 12}),
-        path=_project("/change/network"),
+        lambda p: _strs({"kind": "session", "attendees": 12}),
+        path=lambda p: f"/portfolio/{p['project']}/change/network/champions/{p['champion_id']}/activities",
     ),
     Case(
         "POST",
-        "/portfolio/{node_id}/change/network#legacy",
+        "/portfolio/{node_id}/change/network/legacy",
         PLANNERS,
         form=lambda p: {
-            "what": "legacy",
             "name": f"Weekly status spreadsheet {next(_n)}",
             "kind": "spreadsheet",
             "replacement": "Cockpit",
             "retire_by": (TODAY + timedelta(days=30)).isoformat(),
         },
-        path=_project("/change/network"),
+        path=_project("/change/network/legacy"),
     ),
     Case(
         "POST",
-        "/portfolio/{node_id}/change/network#legacy_status",
+        "/portfolio/{node_id}/change/network/legacy/{item_id}",
         PLANNERS,
         _legacy,
-        lambda p: _strs(
-            {"what": "legacy_status", "item_id": p["item_id"], "version": p["version"], "status": "parallel"}
-        ),
-        path=_project("/change/network"),
+        lambda p: _strs({"version": p["version"], "status": "parallel"}),
+        path=lambda p: f"/portfolio/{p['project']}/change/network/legacy/{p['item_id']}",
     ),
     Case("GET", "/portfolio/{node_id}/change/plan", ALL, path=_project("/change/plan")),
     Case("GET", "/portfolio/{node_id}/change/plan.{extension}", ALL, path=_project("/change/plan.md")),
@@ -958,26 +953,22 @@ FOREIGN: list[tuple[str, str, Setup2, Callable[[Params], str], Callable[[Params]
         "name a champion for another project's team",
         "owner",
         _there(lambda w: {**_person(w), **_group(w)}),
-        lambda p: f"/portfolio/{p['home']}/change/network",
-        lambda p: _strs(
-            {"what": "champion", "person_id": p["person_id"], "group_id": p["group_id"], "time_percent": 5}
-        ),
+        lambda p: f"/portfolio/{p['home']}/change/network/champions",
+        lambda p: _strs({"person_id": p["person_id"], "group_id": p["group_id"], "time_percent": 5}),
     ),
     (
         "log a champion's activity",
         "owner",
         _there(_champion_with_id),
-        lambda p: f"/portfolio/{p['home']}/change/network",
-        lambda p: _strs({"what": "activity", "champion_id": p["champion_id"], "kind": "session", "attendees": 3}),
+        lambda p: f"/portfolio/{p['home']}/change/network/champions/{p['champion_id']}/activities",
+        lambda p: _strs({"kind": "session", "attendees": 3}),
     ),
     (
         "move a legacy item on",
         "owner",
         _there(_legacy),
-        lambda p: f"/portfolio/{p['home']}/change/network",
-        lambda p: _strs(
-            {"what": "legacy_status", "item_id": p["item_id"], "version": p["version"], "status": "parallel"}
-        ),
+        lambda p: f"/portfolio/{p['home']}/change/network/legacy/{p['item_id']}",
+        lambda p: _strs({"version": p["version"], "status": "parallel"}),
     ),
     (
         "map a ledger line",

@@ -423,25 +423,31 @@ def test_adoption_and_network_forms_refuse_what_a_person_gets_wrong(web) -> None
 
     net = f"/portfolio/{project}/change/network"
     champion = {
-        "what": "champion",
         "person_id": str(w.ids["viewer"]),
         "group_id": str(ids["group"]),
         "time_percent": "10",
+        "design_involvement": "Reviews the screens",
     }
-    _refused(w, owner, net, {**champion, "person_id": ""}, 422, "Choose the champion")
-    _refused(w, owner, net, {**champion, "time_percent": "150"}, 422, "0 to 100 percent")
-    _refused(w, owner, net, {**champion, "time_percent": "a lot"}, 422, "whole number")
+    html = _refused(w, owner, f"{net}/champions", {**champion, "person_id": ""}, 422, "is required")
+    _beside(html, "champion", "person_id", "is required")
+    assert 'value="Reviews the screens"' in html, "what was typed is kept"
+    _refused(w, owner, f"{net}/champions", {**champion, "time_percent": "150"}, 422, "0 to 100 percent")
+    html = _refused(w, owner, f"{net}/champions", {**champion, "time_percent": "a lot"}, 422, "whole number")
+    _beside(html, "champion", "time_percent", "whole number")
+    assert 'value="a lot"' in html
     legacy = {
-        "what": "legacy",
         "name": "Status mail",
         "kind": "email_routine",
         "replacement": "Cockpit",
         "retire_by": "soon",
     }
-    _refused(w, owner, net, legacy, 422, "a date such as")
-    _refused(w, owner, net, {**legacy, "retire_by": str(TODAY), "replacement": ""}, 422, "not valid")
-    _refused(w, owner, net, {"what": "legacy_status", "item_id": "987654", "status": "retired"}, 404, "no legacy item")
-    _refused(w, owner, net, {"what": "nonsense"}, 422, "Unknown action")
+    html = _refused(w, owner, f"{net}/legacy", legacy, 422, "date")
+    _beside(html, "legacy", "retire_by", "date")
+    assert 'value="Status mail"' in html, "what was typed is kept"
+    _refused(w, owner, f"{net}/legacy", {**legacy, "retire_by": str(TODAY), "replacement": ""}, 422, "required")
+    _refused(w, owner, f"{net}/legacy/987654", {"version": "1", "status": "retired"}, 404, "no legacy item")
+    r = owner.client.get(f"{net}/legacy", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == net
 
 
 def test_workstream_forms_refuse_what_a_person_gets_wrong(web) -> None:  # type: ignore[no-untyped-def]

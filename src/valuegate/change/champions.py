@@ -4,6 +4,7 @@ team against the configured ratio with dormant champions flagged."""
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -12,12 +13,15 @@ from sqlalchemy.orm import Session
 
 from valuegate.audit import service as audit
 from valuegate.auth.models import Person
-from valuegate.auth.policy import Actor, load_on_node
-from valuegate.change import rules
+from valuegate.auth.policy import Actor, can, load_on_node
+from valuegate.auth.service import people_choices
+from valuegate.change import retirement, rules
+from valuegate.change import service as change_service
 from valuegate.change.models import AudienceGroup, Champion, ChampionActivity
 from valuegate.change.service import check_person, workstream_node
 from valuegate.context import settings_of, today_of
 from valuegate.errors import Conflict, InvalidInput, NotFound, check_editable, check_version
+from valuegate.portfolio.models import Node
 from valuegate.uow import use_case
 
 
@@ -198,3 +202,28 @@ def network(session: Session, *, actor: Actor, node_id: int) -> dict[str, Any]:
         "uncovered": sum(1 for t in teams if t["state"] in ("none", "thin")),
         "dormant": sum(1 for c in champions if c["dormant"]),
     }
+
+
+@dataclass(frozen=True)
+class NetworkPage:
+    """What the champions and legacy page of a program or project shows, read for one person."""
+
+    node: Node
+    network: dict[str, Any]
+    legacy: dict[str, Any]
+    groups: list[dict[str, Any]]
+    may_manage: bool
+    everyone: list[tuple[int, str]]
+
+
+def network_page(session: Session, *, actor: Actor, node_id: int) -> NetworkPage:
+    node = workstream_node(session, actor, node_id, "node.view")
+    may_manage = can(session, actor, "change.manage", node)
+    return NetworkPage(
+        node=node,
+        network=network(session, actor=actor, node_id=node_id),
+        legacy=retirement.retirement_list(session, actor=actor, node_id=node_id),
+        groups=change_service.groups(session, actor=actor, node_id=node_id),
+        may_manage=may_manage,
+        everyone=people_choices(session, actor=actor) if may_manage else [],
+    )
