@@ -367,7 +367,7 @@ CASES: list[Case] = [
     Case("GET", "/portfolio/{node_id}/change/communication.ics", ALL, path=_project("/change/communication.ics")),
     Case(
         "POST",
-        "/portfolio/{node_id}/change/communication",
+        "/portfolio/{node_id}/change/communication/messages",
         PLANNERS,
         _group,
         lambda p: _strs(
@@ -380,7 +380,7 @@ CASES: list[Case] = [
                 "planned_on": TODAY.isoformat(),
             }
         ),
-        path=_project("/change/communication"),
+        path=_project("/change/communication/messages"),
     ),
     Case(
         "POST",
@@ -916,7 +916,7 @@ FOREIGN: list[tuple[str, str, Setup2, Callable[[Params], str], Callable[[Params]
         "plan a message to another project's group",
         "owner",
         _there(_group),
-        lambda p: f"/portfolio/{p['home']}/change/communication",
+        lambda p: f"/portfolio/{p['home']}/change/communication/messages",
         lambda p: _strs(
             {
                 "audience_group_id": p["group_id"],

@@ -343,20 +343,31 @@ def test_communication_forms_refuse_what_a_person_gets_wrong(web) -> None:  # ty
         "repetition_target": "5",
     }
     owner = browser("owner")
-    page = _refused(w, owner, url, {**ok, "recurrence": "every other tuesday"}, 422, "is not a recurrence rule")
-    assert "What changes for you" in page, "what was typed is shown again"
-    _refused(w, owner, url, {**ok, "recurrence": "FREQ=HOURLY"}, 422, "at most daily")
-    _refused(w, owner, url, {**ok, "audience_group_id": ""}, 422, "Choose the audience")
-    _refused(w, owner, url, {**ok, "planned_on": "next week"}, 422, "a date such as")
-    _refused(w, owner, url, {**ok, "repetition_target": "many"}, 422, "whole number")
-    _refused(w, owner, url, {**ok, "repetition_target": "9"}, 422, "5 to 7 times")
-    _refused(w, owner, url, {**ok, "message_type": "gossip"}, 422, "not valid")
-    _refused(w, browser("viewer"), url, ok, 403, "may not")
+    plan = f"{url}/messages"
+    page = _refused(w, owner, plan, {**ok, "recurrence": "every other tuesday"}, 422, "is not a recurrence rule")
+    assert 'value="What changes for you"' in page, "what was typed is shown again"
+    _refused(w, owner, plan, {**ok, "recurrence": "FREQ=HOURLY"}, 422, "at most daily")
+    page = _refused(w, owner, plan, {**ok, "audience_group_id": ""}, 422, "is required")
+    _beside(page, "message", "audience_group_id", "is required")
+    page = _refused(w, owner, plan, {**ok, "planned_on": "next week"}, 422, "date")
+    _beside(page, "message", "planned_on", "date")
+    assert 'value="next week"' in page and 'value="What changes for you"' in page, "what was typed is kept"
+    _beside(
+        _refused(w, owner, plan, {**ok, "repetition_target": "many"}, 422, "whole number"),
+        "message",
+        "repetition_target",
+        "whole number",
+    )
+    _refused(w, owner, plan, {**ok, "repetition_target": "9"}, 422, "5 to 7 times")
+    _refused(w, owner, plan, {**ok, "message_type": "gossip"}, 422, "not valid")
+    _refused(w, browser("viewer"), plan, ok, 403, "may not")
     sent = f"{url}/{ids['item']}/sent"
     _refused(w, owner, sent, {"occurrence_on": str(TODAY.replace(day=14))}, 422, "not one of this communication")
-    _refused(w, owner, sent, {"occurrence_on": "yesterday"}, 422, "a date such as")
-    r = owner.post(url, ok)
-    assert r.status_code == 303
+    _refused(w, owner, sent, {"occurrence_on": "yesterday"}, 422, "date")
+    r = owner.post(plan, ok)
+    assert r.status_code == 303 and r.headers["location"] == url
+    r = owner.client.get(plan, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == url
 
 
 def test_feedback_forms_refuse_what_a_person_gets_wrong(web) -> None:  # type: ignore[no-untyped-def]

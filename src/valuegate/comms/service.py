@@ -4,6 +4,7 @@ occurrence as sent, and read the matrix with its checks, the calendar of occurre
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -12,7 +13,9 @@ from sqlalchemy.orm import Session
 
 from valuegate.audit import service as audit
 from valuegate.auth.models import Person
-from valuegate.auth.policy import Actor
+from valuegate.auth.policy import Actor, can
+from valuegate.auth.service import people_choices
+from valuegate.change import service as change_service
 from valuegate.change.models import AudienceGroup
 from valuegate.change.rules import ADKAR
 from valuegate.change.service import workstream_node
@@ -351,3 +354,66 @@ def ics_feed(session: Session, *, actor: Actor, node_id: int) -> bytes:
     node = workstream_node(session, actor, node_id, "node.view")
     items, _sent, names = _load(session, node)
     return calendar_file(node, items, names, _groups(session, node))
+
+
+def _month(text: str | None, today: date) -> date:
+    if not text:
+        return today.replace(day=1)
+    try:
+        year, month = (int(p) for p in text.split("-"))
+        return date(year, month, 1)
+    except ValueError as exc:
+        raise InvalidInput("The month is written like 2026-06.") from exc
+
+
+def _weeks(first: date) -> list[list[date]]:
+    """The calendar grid of a month: whole weeks, Monday first."""
+    start = first - timedelta(days=first.weekday())
+    nxt = (first + timedelta(days=32)).replace(day=1)
+    weeks = []
+    while start < nxt:
+        weeks.append([start + timedelta(days=i) for i in range(7)])
+        start += timedelta(days=7)
+    return weeks
+
+
+@dataclass(frozen=True)
+class CommunicationPage:
+    """What the communication page of a program or project shows for one month, read for one person."""
+
+    node: Node
+    matrix: dict[str, Any]
+    today: date
+    first: date
+    weeks: list[list[date]]
+    by_day: dict[str, list[dict[str, Any]]]
+    prev_month: str
+    next_month: str
+    groups: list[dict[str, Any]]
+    may_manage: bool
+    everyone: list[tuple[int, str]]
+
+
+def communication_page(session: Session, *, actor: Actor, node_id: int, month: str | None = None) -> CommunicationPage:
+    """The matrix with its checks and the month's calendar (``month`` like 2026-06; this month when not given)."""
+    node = workstream_node(session, actor, node_id, "node.view")
+    today = today_of(session)
+    first = _month(month, today)
+    weeks = _weeks(first)
+    by_day: dict[str, list[dict[str, Any]]] = {}
+    for o in calendar(session, actor=actor, node_id=node_id, start=weeks[0][0], end=weeks[-1][-1]):
+        by_day.setdefault(o["date"], []).append(o)
+    may_manage = can(session, actor, "change.manage", node)
+    return CommunicationPage(
+        node=node,
+        matrix=matrix(session, actor=actor, node_id=node_id),
+        today=today,
+        first=first,
+        weeks=weeks,
+        by_day=by_day,
+        prev_month=(first - timedelta(days=1)).replace(day=1).strftime("%Y-%m"),
+        next_month=(first + timedelta(days=32)).replace(day=1).strftime("%Y-%m"),
+        groups=change_service.groups(session, actor=actor, node_id=node_id),
+        may_manage=may_manage,
+        everyone=people_choices(session, actor=actor) if may_manage else [],
+    )
