@@ -429,10 +429,10 @@ CASES: list[Case] = [
     Case("GET", "/portfolio/{node_id}/change/adoption", ALL, path=_project("/change/adoption")),
     Case(
         "POST",
-        "/portfolio/{node_id}/change/adoption",
+        "/portfolio/{node_id}/change/adoption/metrics",
         PLANNERS,
         form=lambda p: {"name": f"Active {next(_n)}", "kind": "active_users", "system": "erp", "target": "60 %"},
-        path=_project("/change/adoption"),
+        path=_project("/change/adoption/metrics"),
     ),
     Case("GET", "/portfolio/{node_id}/change/network", ALL, path=_project("/change/network")),
     Case(
@@ -1103,7 +1103,7 @@ FOREIGN: list[tuple[str, str, Setup2, Callable[[Params], str], Callable[[Params]
         "define a metric for another project's group",
         "owner",
         lambda home, there: _group(there),
-        lambda p: f"/portfolio/{p['home']}/change/adoption",
+        lambda p: f"/portfolio/{p['home']}/change/adoption/metrics",
         lambda p: _strs(
             {
                 "name": "Active",

@@ -424,13 +424,19 @@ def test_adoption_and_network_forms_refuse_what_a_person_gets_wrong(web) -> None
         "min_active_days": "3",
         "collection_method": "event_stream",
     }
-    _refused(w, owner, url, {**ok, "target": "most"}, 422, "not a number")
-    _refused(w, owner, url, {**ok, "target": "1.5"}, 422, "a share between 0 and 1")
-    _refused(w, owner, url, {**ok, "window_days": "0"}, 422, "1 to 365 days")
-    _refused(w, owner, url, {**ok, "kind": "breadth"}, 422, "list the key events")
-    _refused(w, owner, url, {**ok, "system": ""}, 422, "which system")
-    _refused(w, browser("viewer"), url, ok, 403, "may not")
-    assert owner.post(url, ok).status_code == 303
+    define = f"{url}/metrics"
+    html = _refused(w, owner, define, {**ok, "target": "most"}, 422, "valid number")
+    _beside(html, "metric", "target", "valid number")
+    assert 'value="most"' in html and 'value="Active"' in html, "what was typed is kept"
+    _refused(w, owner, define, {**ok, "target": "1.5"}, 422, "a share between 0 and 1")
+    _refused(w, owner, define, {**ok, "window_days": "0"}, 422, "1 to 365 days")
+    html = _refused(w, owner, define, {**ok, "window_days": "a month"}, 422, "whole number")
+    _beside(html, "metric", "window_days", "whole number")
+    _refused(w, owner, define, {**ok, "kind": "breadth"}, 422, "list the key events")
+    _refused(w, owner, define, {**ok, "system": ""}, 422, "which system")
+    _refused(w, browser("viewer"), define, ok, 403, "may not")
+    r = owner.post(define, ok)
+    assert r.status_code == 303 and r.headers["location"] == url
 
     net = f"/portfolio/{project}/change/network"
     champion = {

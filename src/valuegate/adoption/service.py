@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -23,7 +24,9 @@ from valuegate.adoption.models import (
 from valuegate.adoption.rules import Activity
 from valuegate.audit import service as audit
 from valuegate.auth.models import Person
-from valuegate.auth.policy import Actor
+from valuegate.auth.policy import Actor, can
+from valuegate.auth.service import people_choices
+from valuegate.change import service as change_service
 from valuegate.change.models import AudienceGroup
 from valuegate.change.service import workstream_node
 from valuegate.context import today_of
@@ -443,3 +446,26 @@ def dashboard(session: Session, *, actor: Actor, node_id: int, as_of: date | Non
         "below_target": sum(1 for v in views if v["meets_target"] is False),
         "no_data": sum(1 for v in views if v["value"] is None),
     }
+
+
+@dataclass(frozen=True)
+class AdoptionPage:
+    """What the adoption dashboard of a program or project shows, read for one person."""
+
+    node: Node
+    board: dict[str, Any]
+    groups: list[dict[str, Any]]
+    may_manage: bool
+    everyone: list[tuple[int, str]]
+
+
+def adoption_page(session: Session, *, actor: Actor, node_id: int) -> AdoptionPage:
+    node = workstream_node(session, actor, node_id, "node.view")
+    may_manage = can(session, actor, "change.manage", node)
+    return AdoptionPage(
+        node=node,
+        board=dashboard(session, actor=actor, node_id=node_id),
+        groups=change_service.groups(session, actor=actor, node_id=node_id),
+        may_manage=may_manage,
+        everyone=people_choices(session, actor=actor) if may_manage else [],
+    )

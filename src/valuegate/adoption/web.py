@@ -1,5 +1,5 @@
 """The adoption dashboard: every success metric of a workstream with its value, target, trend line and, when it
-falls short, what a low score usually means; and a form to define a metric."""
+falls short, what a low score usually means; and a form to define a metric, read by the API's schema (``web/forms.submit_form``)."""
 
 from __future__ import annotations
 
@@ -9,13 +9,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from valuegate.adoption import rules, service
-from valuegate.auth.admin_web import active_people
-from valuegate.auth.policy import can
-from valuegate.change import service as change
-from valuegate.errors import InvalidInput
-from valuegate.portfolio.service import get_node
-from valuegate.web.forms import TypedForm, optional_day, optional_id, whole_number
-from valuegate.web.pages import FormPageDep, Page, PageDep, problem_text, render, submit
+from valuegate.adoption.schemas import MetricIn
+from valuegate.web.forms import NO_FORM, FormState, TypedForm, submit_form
+from valuegate.web.pages import FormPageDep, Page, PageDep, render
 
 router = APIRouter(include_in_schema=False)
 SPARK_W, SPARK_H = 120, 32
@@ -51,19 +47,9 @@ def shown(value: float | None, unit: str) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
-def adoption_page(
-    request: Request,
-    page: Page,
-    node_id: int,
-    *,
-    typed: dict[str, str] | None = None,
-    error: str | None = None,
-    status: int = 200,
-) -> Response:
-    s = page.session
-    board = service.dashboard(s, actor=page.actor, node_id=node_id)
-    node = get_node(s, node_id)
-    for m in board["metrics"]:
+def adoption_page(request: Request, page: Page, node_id: int, form: FormState = NO_FORM, status: int = 200) -> Response:
+    view = service.adoption_page(page.session, actor=page.actor, node_id=node_id)
+    for m in view.board["metrics"]:
         m["spark"] = sparkline(m["points"], m["target"])
         m["shown"] = shown(m["value"], m["unit"])
         m["target_shown"] = shown(m["target"], m["unit"]) if m["target"] is not None else None
@@ -73,15 +59,12 @@ def adoption_page(
         "adoption/dashboard.html",
         {
             "active": "portfolio",
-            "node": node,
-            "board": board,
-            "kinds": rules.KINDS,
+            "view": view,
+            "node": view.node,
+            "board": view.board,
+            "kinds": [(k, spec["label"]) for k, spec in rules.KINDS.items()],
             "methods": rules.COLLECTION_METHODS,
-            "groups": change.groups(s, actor=page.actor, node_id=node_id),
-            "everyone": active_people(page),
-            "may_manage": can(s, page.actor, "change.manage", node),
-            "typed": typed or {},
-            "error": error,
+            "form": form,
         },
         status,
     )
@@ -92,46 +75,32 @@ def dashboard(request: Request, node_id: int, page: PageDep) -> Response:
     return adoption_page(request, page, node_id)
 
 
-def _target(text: str) -> float | None:
-    cleaned = text.strip().replace(",", ".").rstrip("%").strip()
-    if not cleaned:
-        return None
+def _target(typed: dict[str, str]) -> dict[str, str]:
+    """The page takes a target as a person writes it (60 %, 0,6 or 0.6); the API's schema takes a number, a share
+    as a fraction. What is no number is left as typed, for the schema to refuse beside the field."""
+    text = typed.get("target", "").strip()
+    cleaned = text.replace(",", ".").rstrip("%").strip()
     try:
         value = float(cleaned)
-    except ValueError as exc:
-        raise InvalidInput(f"The target {text!r} is not a number.") from exc
-    return value / 100 if text.strip().endswith("%") else value
+    except ValueError:
+        return typed
+    return {**typed, "target": repr(value / 100 if text.endswith("%") else value)}
 
 
-@router.post("/portfolio/{node_id}/change/adoption")
+@router.post("/portfolio/{node_id}/change/adoption/metrics")
 def define(request: Request, node_id: int, page: FormPageDep, typed: TypedForm) -> Response:
-    def act() -> object:
-        return service.define_metric(
-            page.session,
-            actor=page.actor,
-            node_id=node_id,
-            name=typed.get("name", ""),
-            kind=typed.get("kind", ""),
-            collection_method=typed.get("collection_method", "event_stream"),
-            system=typed.get("system", "").strip() or None,
-            events=typed.get("events", "").strip() or None,
-            start_event=typed.get("start_event", "").strip() or None,
-            end_event=typed.get("end_event", "").strip() or None,
-            legacy_system=typed.get("legacy_system", "").strip() or None,
-            audience_group_id=optional_id(typed.get("audience_group_id", ""), "audience"),
-            window_days=whole_number(typed.get("window_days", "30") or "30", "The window"),
-            min_active_days=whole_number(typed.get("min_active_days", "3") or "3", "Minimum active days"),
-            target=_target(typed.get("target", "")),
-            target_date=optional_day(typed.get("target_date", ""), "The target date"),
-            data_owner_id=optional_id(typed.get("data_owner_id", ""), "data owner"),
-            behaviour=typed.get("behaviour", "").strip() or None,
-        )
+    def act(body: MetricIn) -> object:
+        values = body.model_dump()
+        if values["comparator"] is None:
+            values.pop("comparator")
+        return service.define_metric(page.session, actor=page.actor, node_id=node_id, **values)
 
-    return submit(
-        page,
-        act,
+    return submit_form(
+        page.session,
+        form="metric",
+        values=_target(typed),
+        schema=MetricIn,
+        act=act,
         then=f"/portfolio/{node_id}/change/adoption",
-        failure=lambda exc: adoption_page(
-            request, page, node_id, typed=typed, error=problem_text(exc), status=exc.status
-        ),
+        redraw=lambda state, status: adoption_page(request, page, node_id, state, status),
     )
