@@ -1,5 +1,6 @@
 """The adoption dashboard: every success metric of a workstream with its value, target, trend line and, when it
-falls short, what a low score usually means; and a form to define a metric, read by the API's schema (``web/forms.submit_form``)."""
+falls short, what a low score usually means; and a form to define a metric, read by the API's schema
+(``web/forms.submit_form``)."""
 
 from __future__ import annotations
 
