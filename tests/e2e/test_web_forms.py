@@ -380,11 +380,16 @@ def test_feedback_forms_refuse_what_a_person_gets_wrong(web) -> None:  # type: i
     project = w.ids["project"]
     viewer = browser("viewer")
     url = f"/portfolio/{project}/feedback"
-    _refused(w, viewer, url, {"kind": "check_in", "desire": "7"}, 422, "from 1 to 5")
-    _refused(w, viewer, url, {"kind": "check_in", "desire": "lots"}, 422, "with a number from 1 to 5")
-    _refused(w, viewer, url, {"kind": "check_in"}, 422, "at least one of the pulse questions")
-    _refused(w, viewer, url, {"kind": "feedback", "text": "  "}, 422, "Write the feedback")
-    _refused(w, viewer, url, {"kind": "feedback", "text": "x", "group_id": "987654"}, 404, "no audience group")
+    _refused(w, viewer, f"{url}/check-ins", {"desire": "7"}, 422, "from 1 to 5")
+    html = _refused(w, viewer, f"{url}/check-ins", {"desire": "lots", "blocker": "No sandbox"}, 422, "whole number")
+    _beside(html, "check_in", "desire", "whole number")
+    assert 'value="lots"' in html and "No sandbox</textarea>" in html, "what was typed is kept"
+    _refused(w, viewer, f"{url}/check-ins", {}, 422, "at least one of the pulse questions")
+    _refused(w, viewer, f"{url}/open", {"text": "  "}, 422, "is required")
+    _beside(_refused(w, viewer, f"{url}/open", {"text": ""}, 422, "is required"), "feedback", "text", "is required")
+    _refused(w, viewer, f"{url}/open", {"text": "x", "group_id": "987654"}, 404, "no audience group")
+    r = viewer.client.get(f"{url}/open", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == url
 
     def anonymous() -> int:
         w.s.commit()
@@ -393,19 +398,27 @@ def test_feedback_forms_refuse_what_a_person_gets_wrong(web) -> None:  # type: i
         return n
 
     before = anonymous()
-    anon = f"/portfolio/{project}/feedback/anonymous"
+    anon = f"/portfolio/{project}/feedback/anonymous/responses"
     _refused(w, viewer, anon, {"desire": "0", "comment": "hi"}, 422, "from 1 to 5")
+    html = _refused(w, viewer, anon, {"desire": "some", "comment": "hi"}, 422, "whole number")
+    _beside(html, "anonymous", "desire", "whole number")
+    assert ">hi</textarea>" in html, "what was typed is kept"
     _refused(w, viewer, anon, {"comment": " "}, 422, "an empty response is not stored")
     _refused(w, viewer, anon, {"comment": "x" * 4001}, 422, "at most 4000 characters")
     assert anonymous() == before
     r = viewer.post(anon, {"desire": "4", "comment": "Better than before", "group_id": str(ids["group"])})
     assert r.status_code == 303 and anonymous() == before + 1
+    assert r.headers["location"] == f"/portfolio/{project}/feedback/anonymous?sent=1"
 
     respond = f"/portfolio/{project}/change/feedback/open/{ids['feedback']}"
     pmo = browser("pmo")
     data = {"version": str(ids["feedback_version"]), "you_said": "Slow form", "action": "close"}
     _refused(w, pmo, respond, data, 422, "both are published")
-    _refused(w, pmo, f"/portfolio/{project}/change/feedback/secret/1", {"action": "save"}, 422, "open or anonymous")
+    html = _refused(w, pmo, respond, {**data, "you_said": "x" * 4001, "we_did": "Faster"}, 422, "4000")
+    _beside(html, f"respond-open-{ids['feedback']}", "you_said", "4000")
+    assert 'value="Faster"' in html, "what was typed is kept"
+    secret = f"/portfolio/{project}/change/feedback/secret/1"
+    _refused(w, pmo, secret, {"version": "1", "action": "save"}, 422, "open or anonymous")
     _refused(w, viewer, respond, {**data, "we_did": "Faster"}, 403, "may not")
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -19,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from valuegate.audit import service as audit
 from valuegate.auth.models import Person
-from valuegate.auth.policy import Actor
+from valuegate.auth.policy import Actor, can
 from valuegate.change.models import AudienceGroup
 from valuegate.change.rules import ADKAR
 from valuegate.change.service import workstream_node
@@ -477,3 +478,62 @@ def feedback_queue(session: Session, *, actor: Actor, node_id: int) -> dict[str,
         if r.closed_on is None
     ]
     return {"node_id": node.id, "items": sorted(items, key=lambda i: str(i["raised"])), "anonymous_waiting": waiting}
+
+
+@dataclass(frozen=True)
+class GivePage:
+    """What the pages where people give feedback (named or anonymous) show: the teams to choose from and what the
+    change team has answered in public. Open to anyone signed in."""
+
+    node: Node
+    groups: list[dict[str, Any]]
+    said: list[dict[str, Any]]
+    window: str
+    min_group: int
+
+
+def give_page(session: Session, *, node_id: int) -> GivePage:
+    node = _node(session, node_id)
+    rows = session.execute(
+        select(AudienceGroup.id, AudienceGroup.name)
+        .where(AudienceGroup.node_id == node.id)
+        .order_by(AudienceGroup.name)
+    )
+    settings = settings_of(session)
+    return GivePage(
+        node=node,
+        groups=[{"id": gid, "name": name} for gid, name in rows],
+        said=published(session, node_id=node_id),
+        window=settings.feedback_window,
+        min_group=settings.anonymity_min_group,
+    )
+
+
+@dataclass(frozen=True)
+class TeamPage:
+    """What the change team's feedback page shows, read for one person: the anonymous report of a window, and for
+    who may manage the workstream the queue to answer and this week's check-ins."""
+
+    node: Node
+    report: dict[str, Any]
+    windows: list[dict[str, str]]
+    said: dict[str, Any]
+    queue: dict[str, Any] | None
+    checkins: dict[str, Any] | None
+    may_manage: bool
+
+
+def team_page(session: Session, *, actor: Actor, node_id: int, window: date | None = None) -> TeamPage:
+    node = workstream_node(session, actor, node_id, "node.view")
+    today = today_of(session)
+    may_manage = can(session, actor, "change.manage", node)
+    week_start = rules.window_of(today, "week")[0]
+    return TeamPage(
+        node=node,
+        report=anonymous_report(session, actor=actor, node_id=node_id, window_start=window or today),
+        windows=windows(session, actor=actor, node_id=node_id),
+        said=you_said_we_did(session, actor=actor, node_id=node_id),
+        queue=feedback_queue(session, actor=actor, node_id=node_id) if may_manage else None,
+        checkins=checkin_report(session, actor=actor, node_id=node_id, week_start=week_start) if may_manage else None,
+        may_manage=may_manage,
+    )
