@@ -724,3 +724,16 @@ def test_a_decision_cites_the_artefacts_it_rests_on(web) -> None:  # type: ignor
     w.s.expire_all()
     assert w.s.scalars(select(DecisionCitation.artefact_id)).all() == [report.id]
     assert "rests on Showback report" in pmo.get(f"/meetings/{meeting.id}").text
+
+
+def test_asking_the_assistant_is_refused_at_its_prompt(web) -> None:  # type: ignore[no-untyped-def]
+    w, browser = web
+    _change_setup(w)
+    url = f"/portfolio/{w.ids['project']}/change/plan"
+    owner = browser("owner")
+    html = _refused(w, owner, f"{url}/resistance/ask", {}, 409, "No assistant is configured")
+    assert 'id="ask-resistance-problem"' in html, "the problem is shown at the prompt that was asked"
+    _refused(w, owner, f"{url}/gossip/ask", {}, 404, "no prompt template")
+    _refused(w, browser("viewer"), f"{url}/resistance/ask", {}, 403, "may not")
+    r = owner.client.get(f"{url}/resistance/ask", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == url

@@ -1,17 +1,22 @@
 """The implementation plan and the assistant prompts in the browser: downloads as Word and Markdown, each prompt
-ready to copy, and "ask the assistant" where the deployment configured one."""
+ready to copy, and "ask the assistant" where the deployment configured one.
+
+Asking the assistant posts below the page (``/change/plan/{template}/ask``) and answers with the page showing the
+answer; refused (no assistant, the assistant failing), the page is drawn again with the problem at that prompt. Not
+allowed and not found are answered by the error page, as every form's are (``web/forms.submit_form``)."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from valuegate.auth.policy import can
 from valuegate.change import plan, prompts
-from valuegate.context import settings_of, today_of
-from valuegate.errors import DomainError, InvalidInput
-from valuegate.portfolio.service import get_node
-from valuegate.web.pages import FormPageDep, Page, PageDep, problem_text, render
+from valuegate.context import today_of
+from valuegate.errors import DomainError, InvalidInput, NotFound, PermissionDenied
+from valuegate.web.forms import NO_FORM, FormState
+from valuegate.web.pages import FormPageDep, Page, PageDep, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -20,26 +25,25 @@ def plan_page(
     request: Request,
     page: Page,
     node_id: int,
-    *,
-    answer: dict[str, str] | None = None,
-    error: str | None = None,
+    form: FormState = NO_FORM,
     status: int = 200,
+    *,
+    answer: dict[str, Any] | None = None,
 ) -> Response:
-    s = page.session
-    filled = [prompts.prompt(s, actor=page.actor, node_id=node_id, template=t) for t in prompts.TEMPLATES]
-    node = get_node(s, node_id)
+    view = prompts.plan_page(page.session, actor=page.actor, node_id=node_id)
     return render(
         request,
         page,
         "change/plan.html",
         {
             "active": "portfolio",
-            "node": node,
-            "prompts": filled,
-            "assistant": bool(settings_of(s).assistant_url),
-            "may_manage": can(s, page.actor, "change.manage", node),
+            "view": view,
+            "node": view.node,
+            "prompts": view.prompts,
+            "assistant": view.assistant,
+            "may_manage": view.may_manage,
             "answer": answer,
-            "error": error,
+            "form": form,
         },
         status,
     )
@@ -65,8 +69,12 @@ def download(node_id: int, extension: str, page: PageDep) -> Response:
 
 @router.post("/portfolio/{node_id}/change/plan/{template}/ask", response_class=HTMLResponse)
 def ask(request: Request, node_id: int, template: str, page: FormPageDep) -> Response:
+    """The assistant's answer is shown on the page, not stored: there is nothing to redirect to."""
     try:
         answer = prompts.ask(page.session, actor=page.actor, node_id=node_id, template=template)
     except DomainError as exc:
-        return plan_page(request, page, node_id, error=problem_text(exc), status=exc.status)
+        page.session.rollback()
+        if isinstance(exc, (PermissionDenied, NotFound)):
+            raise
+        return plan_page(request, page, node_id, FormState.refused(f"ask-{template}", {}, exc), exc.status)
     return plan_page(request, page, node_id, answer=answer)

@@ -9,6 +9,7 @@ import json
 import urllib.error
 import urllib.request
 from collections import Counter
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
@@ -16,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from valuegate.adoption import service as adoption
 from valuegate.adoption.models import UsageDay
-from valuegate.auth.policy import Actor
+from valuegate.auth.policy import Actor, can
 from valuegate.change import rules, service
 from valuegate.comms import rules as comms_rules
 from valuegate.comms import service as comms
@@ -201,3 +202,24 @@ def ask(session: Session, *, actor: Actor, node_id: int, template: str) -> dict[
             "The assistant's answer was not a chat completion; copy the prompt instead."
         ) from exc
     return {**filled, "answer": str(text)}
+
+
+@dataclass(frozen=True)
+class PlanPage:
+    """What the plan and prompts page of a program or project shows, read for one person: the filled prompts,
+    whether an assistant is configured, and whether the person may send a prompt to it."""
+
+    node: Node
+    prompts: list[dict[str, str]]
+    assistant: bool
+    may_manage: bool
+
+
+def plan_page(session: Session, *, actor: Actor, node_id: int) -> PlanPage:
+    node = service.workstream_node(session, actor, node_id, "node.view")
+    return PlanPage(
+        node=node,
+        prompts=[prompt(session, actor=actor, node_id=node_id, template=t) for t in TEMPLATES],
+        assistant=bool(settings_of(session).assistant_url),
+        may_manage=can(session, actor, "change.manage", node),
+    )
