@@ -53,9 +53,10 @@ def test_the_communication_calendar(page, live, tmp_path) -> None:  # type: igno
     form.get_by_label("Cadence").fill("every second tuesday")
     items_before = _count(live, CommunicationItem)
     form.get_by_role("button", name="Plan the message").click()
-    assert "is not a recurrence rule" in page.get_by_role("alert").inner_text()
     assert _count(live, CommunicationItem) == items_before, "nothing saved"
     form = page.get_by_role("region", name="Plan a message")
+    assert form.get_by_label("Cadence").get_attribute("aria-invalid") == "true", "the field at fault is marked"
+    assert "is not a recurrence rule" in form.locator("#message-recurrence-error").inner_text(), "its problem beside it"
     assert form.get_by_label("Key message").input_value() == "Month-end requests go through the portal"
     form.get_by_label("Cadence").fill("fortnightly")
     form.get_by_role("button", name="Plan the message").click()
@@ -146,8 +147,8 @@ def test_the_adoption_dashboard(page, live) -> None:  # type: ignore[no-untyped-
     assert form.get_by_label("Name").input_value() == "Searches per employee"
     form.get_by_label("Target (e.g. 60 % or 0.6)").fill("40 %")
     form.get_by_role("button", name="Define the metric").click()
-    assert "list the key events" in page.get_by_role("alert").inner_text()
     form = page.get_by_role("region", name="Define a success metric")
+    assert "list the key events" in form.locator("#metric-events-error").inner_text(), "the problem beside its field"
     form.get_by_label("Key events (comma-separated)").fill("portal.search, kb.article_view, ticket.create")
     form.get_by_role("button", name="Define the metric").click()
     page.wait_for_url(f"**/portfolio/{node}/change/adoption")
