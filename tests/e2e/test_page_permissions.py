@@ -255,22 +255,30 @@ CASES: list[Case] = [
     # The owner leads the project, but may not approve a gate of a measure they own.
     Case(
         "POST",
-        "/gate-requests/{request_id}/decide",
+        "/inbox/{request_id}/approve",
         frozenset({"pmo"}),
         _request_by_sponsor,
-        lambda p: {"decision": "approve", "comment": "Fine"},
+        lambda p: {"comment": "Fine"},
         htmx=True,
     ),
     Case(
         "POST",
-        "/gate-requests/{request_id}/decide#defer",
+        "/inbox/{request_id}/reject",
         frozenset({"pmo"}),
         _request_by_sponsor,
-        lambda p: {"decision": "defer", "until": (TODAY + timedelta(days=7)).isoformat(), "comment": "SteerCo"},
+        lambda p: {"comment": "Not this quarter"},
+        htmx=True,
     ),
     Case(
         "POST",
-        "/service-impacts/{impact_id}/acknowledge",
+        "/inbox/{request_id}/defer",
+        frozenset({"pmo"}),
+        _request_by_sponsor,
+        lambda p: {"until": (TODAY + timedelta(days=7)).isoformat(), "comment": "SteerCo"},
+    ),
+    Case(
+        "POST",
+        "/inbox/impacts/{impact_id}/acknowledge",
         frozenset({"sponsor"}),  # the service's owner
         _impact,
         lambda p: {"note": "Billing team informed"},

@@ -189,18 +189,22 @@ def test_meeting_forms_refuse_what_a_person_gets_wrong(web) -> None:  # type: ig
     w, browser = web
     pmo = browser("pmo")
     pmo.get("/meetings")
-    _refused(w, pmo, "/meetings", {"title": "Steering", "held_on": "soon"}, 422, "date such as")
-    _refused(w, pmo, "/meetings", {"title": " ", "held_on": "2026-07-01"}, 422, "needs a title")
+    html = _refused(w, pmo, "/meetings", {"title": "Steering", "held_on": "soon"}, 422, "date such as")
+    _beside(html, "meeting", "held_on", "date such as")
+    assert 'value="Steering"' in html and 'value="soon"' in html, "what was typed is kept"
+    html = _refused(w, pmo, "/meetings", {"title": " ", "held_on": "2026-07-01"}, 422, "required")
+    _beside(html, "meeting", "title", "required")
     _refused(w, pmo, "/meetings", {"title": "S", "held_on": "2026-07-01", "attendee_ids": "x"}, 422, "number")
     _refused(w, browser("owner"), "/meetings", {"title": "S", "held_on": "2026-07-01"}, 403, "may not")
     r = pmo.post("/meetings", {"title": "Steering", "held_on": "2026-07-01", "node_id": str(w.ids["portfolio"])})
     assert r.status_code == 303
     url = r.headers["location"] + "/decisions"
     w.s.commit()
-    _refused(w, pmo, url, {"outcome": "note", "text": " "}, 422, "needs its wording")
+    html = _refused(w, pmo, url, {"outcome": "note", "text": " "}, 422, "required")
+    _beside(html, "note", "text", "required")
     _refused(w, pmo, url, {"outcome": "approve", "text": "Yes"}, 422, "can only be noted")
     _refused(w, pmo, url, {"outcome": "maybe", "text": "Hm"}, 422, "Unknown outcome")
-    _refused(w, pmo, url, {"outcome": "defer", "text": "Later", "gate_request_id": "987654"}, 422, "date such as")
+    _refused(w, pmo, url, {"outcome": "defer", "text": "Later", "gate_request_id": "987654"}, 404, "no gate request")
     _refused(w, pmo, url, {"outcome": "approve", "text": "Yes", "gate_request_id": "987654"}, 404, "no gate request")
     _refused(w, browser("viewer"), url, {"outcome": "note", "text": "Psst"}, 403, "may not")
 
@@ -251,16 +255,25 @@ def test_inbox_decisions_in_place_refuse_what_a_person_gets_wrong(web) -> None: 
 
     req = gates.request_move(w.s, actor=w["owner"], measure_id=w.ids["m"], to_stage="identified")
     w.s.commit()
-    url = f"/gate-requests/{req.id}/decide"
+    url = f"/inbox/{req.id}"
     pmo = browser("pmo")
-    html = _refused(w, pmo, url, {"decision": "reject", "comment": " "}, 422, "comment", htmx=True)
+    html = _refused(w, pmo, f"{url}/reject", {"comment": " "}, 422, "comment", htmx=True)
     assert 'id="decision-' in html and "<html" not in html, "the card comes back, not a page"
-    _refused(w, pmo, url, {"decision": "defer", "until": "soon", "comment": "Later"}, 422, "new date", htmx=True)
-    _refused(w, pmo, url, {"decision": "maybe"}, 422, "Unknown decision", htmx=True)
-    _refused(w, browser("viewer"), url, {"decision": "approve"}, 403, "not", htmx=True)
-    r = pmo.post(url, {"decision": "approve", "comment": "Fine"}, htmx=True)
+    html = _refused(w, pmo, f"{url}/defer", {"until": "soon", "comment": "Later"}, 422, "date such as", htmx=True)
+    _beside(html, f"decide-{req.id}", "until", "date such as")
+    assert 'value="soon"' in html and ">Later</textarea>" in html, "what was typed is kept"
+    html = _refused(w, pmo, f"{url}/defer", {"until": "2026-09-30", "comment": ""}, 422, "required", htmx=True)
+    _beside(html, f"decide-{req.id}", "comment", "required")
+    _refused(w, browser("viewer"), f"{url}/approve", {}, 403, "not", htmx=True)
+    # Without JavaScript, a refusal draws the inbox again with the problem beside its field.
+    html = _refused(w, pmo, f"{url}/defer", {"until": "soon", "comment": "Later"}, 422, "date such as")
+    assert "<html" in html
+    _beside(html, f"decide-{req.id}", "until", "date such as")
+    r = pmo.post(f"{url}/approve", {"comment": "Fine"}, htmx=True)
     assert r.status_code == 200 and "Approved" in r.text and 'hx-swap-oob="true"' in r.text
-    _refused(w, pmo, url, {"decision": "approve"}, 409, "already", htmx=True)
+    _refused(w, pmo, f"{url}/approve", {}, 409, "already", htmx=True)
+    r = pmo.client.get(f"{url}/approve", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/inbox"
 
 
 def test_stakeholder_form_refuses_what_a_person_gets_wrong(web) -> None:  # type: ignore[no-untyped-def]
