@@ -556,69 +556,58 @@ CASES: list[Case] = [
     ),
     # --- Analytics health: the node's page and its actions.
     Case("GET", "/portfolio/{node_id}/health", ALL, path=_project("/health")),
-    Case("POST", "/portfolio/{node_id}/health#run", ALL, form=lambda p: {"what": "run"}, path=_project("/health")),
+    Case("POST", "/portfolio/{node_id}/health/run", ALL, form=lambda p: {}, path=_project("/health/run")),
     Case(
         "POST",
-        "/portfolio/{node_id}/health#profile",
+        "/portfolio/{node_id}/health/profile",
         PLANNERS,
-        form=lambda p: {"what": "profile", "maturity_level": "3"},
-        path=_project("/health"),
+        form=lambda p: {"maturity_level": "3"},
+        path=_project("/health/profile"),
     ),
     Case(
         "POST",
-        "/portfolio/{node_id}/health#artefact",
+        "/portfolio/{node_id}/health/artefacts",
         PLANNERS,
-        form=lambda p: {"what": "artefact", "name": f"Tower view {next(_n)}", "kind": "dashboard"},
-        path=_project("/health"),
+        form=lambda p: {"name": f"Tower view {next(_n)}", "kind": "dashboard"},
+        path=_project("/health/artefacts"),
     ),
     Case(
         "POST",
-        "/portfolio/{node_id}/health#artefact_update",
+        "/portfolio/{node_id}/health/artefacts/{artefact_id}",
         PLANNERS,
         _artefact,
         lambda p: _strs(
             {
-                "what": "artefact_update",
-                "artefact_id": p["artefact_id"],
                 "version": p["version"],
                 "owner_id": "",
                 "status": "retirement_proposed",
                 "status_reason": "Nobody opens it",
             }
         ),
-        path=_project("/health"),
+        path=lambda p: f"/portfolio/{p['project']}/health/artefacts/{p['artefact_id']}",
     ),
     Case(
         "POST",
-        "/portfolio/{node_id}/health#play",
+        "/portfolio/{node_id}/health/actions",
         PLANNERS,
         _alerting,
-        lambda p: _strs({"what": "play", "detector": "W1", "play": "reconnect", "owner_id": p["owner"]}),
-        path=_project("/health"),
+        lambda p: _strs({"detector": "W1", "play": "reconnect", "owner_id": p["owner"]}),
+        path=_project("/health/actions"),
     ),
     Case(
         "POST",
-        "/portfolio/{node_id}/health#close",
+        "/portfolio/{node_id}/health/actions/{action_id}",
         PLANNERS,
         _action,
-        lambda p: _strs(
-            {
-                "what": "close",
-                "action_id": p["action_id"],
-                "version": p["version"],
-                "status": "done",
-                "outcome": "Talked to the three managers",
-            }
-        ),
-        path=_project("/health"),
+        lambda p: _strs({"version": p["version"], "status": "done", "outcome": "Talked to the three managers"}),
+        path=lambda p: f"/portfolio/{p['project']}/health/actions/{p['action_id']}",
     ),
     Case(
         "POST",
-        "/portfolio/{node_id}/health#outcome",
+        "/portfolio/{node_id}/health/outcomes",
         PLANNERS,
         form=lambda p: _strs(
             {
-                "what": "outcome",
                 "good_looks_like": "Managers read showback monthly",
                 "part_0": "GL extract",
                 "part_owner_0": p["owner"],
@@ -627,7 +616,7 @@ CASES: list[Case] = [
                 "review_on": (TODAY + timedelta(days=60)).isoformat(),
             }
         ),
-        path=_project("/health"),
+        path=_project("/health/outcomes"),
     ),
     # --- Audit.
     Case("GET", "/audit", frozenset({"pmo", "auditor"})),
@@ -1035,11 +1024,9 @@ FOREIGN: list[tuple[str, str, Setup2, Callable[[Params], str], Callable[[Params]
         "change an artefact",
         "owner",
         _there(_artefact),
-        lambda p: f"/portfolio/{p['home']}/health",
+        lambda p: f"/portfolio/{p['home']}/health/artefacts/{p['artefact_id']}",
         lambda p: _strs(
             {
-                "what": "artefact_update",
-                "artefact_id": p["artefact_id"],
                 "version": p["version"],
                 "owner_id": "",
                 "status": "retirement_proposed",
@@ -1095,10 +1082,9 @@ FOREIGN: list[tuple[str, str, Setup2, Callable[[Params], str], Callable[[Params]
         "plan an outcome for another project's action",
         "owner",
         lambda home, there: _action(there),
-        lambda p: f"/portfolio/{p['home']}/health",
+        lambda p: f"/portfolio/{p['home']}/health/outcomes",
         lambda p: _strs(
             {
-                "what": "outcome",
                 "good_looks_like": "Read monthly",
                 "part_0": "GL",
                 "part_owner_0": p["owner"],
@@ -1135,8 +1121,8 @@ FOREIGN: list[tuple[str, str, Setup2, Callable[[Params], str], Callable[[Params]
         "register an artefact for another project's group",
         "owner",
         lambda home, there: _group(there),
-        lambda p: f"/portfolio/{p['home']}/health",
-        lambda p: _strs({"what": "artefact", "name": "View", "kind": "dashboard", "audience_group_id": p["group_id"]}),
+        lambda p: f"/portfolio/{p['home']}/health/artefacts",
+        lambda p: _strs({"name": "View", "kind": "dashboard", "audience_group_id": p["group_id"]}),
     ),
 ]
 

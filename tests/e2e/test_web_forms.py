@@ -576,37 +576,48 @@ def test_health_forms_refuse_what_a_person_gets_wrong(web) -> None:  # type: ign
     page = pmo.get(url)
     assert page.status_code == 200 and "Showback" in page.text
     w.s.commit()
-    _refused(w, pmo, url, {"what": "profile", "maturity_level": "seven"}, 422, "maturity level is a whole number")
-    _refused(w, pmo, url, {"what": "profile", "maturity_level": "9"}, 422, "maturity level is 1 (initial) to 5")
-    _refused(w, pmo, url, {"what": "profile", "analyst_fte": "lots"}, 422, "analyst capacity is a number")
-    _refused(w, pmo, url, {"what": "profile", "thresholds": "w1_coverage_ok 0.5"}, 422, "name = number")
-    _refused(w, pmo, url, {"what": "profile", "thresholds": "w9 = 1"}, 422, "Unknown threshold")
-    _refused(w, pmo, url, {"what": "profile", "live_on": "soon"}, 422, "go-live date is a date")
-    _refused(w, pmo, url, {"what": "artefact", "name": "", "kind": "report"}, 422, "Name the artefact")
-    _refused(w, pmo, url, {"what": "artefact", "name": "Showback", "kind": "report"}, 409, "already has an artefact")
-    _refused(w, pmo, url, {"what": "play", "detector": "W1", "play": "reconnect"}, 422, "Choose who owns the action")
+    html = _refused(w, pmo, f"{url}/profile", {"maturity_level": "seven"}, 422, "whole number")
+    _beside(html, "profile", "maturity_level", "whole number")
+    assert 'value="seven"' in html, "what was typed is kept"
+    html = _refused(w, pmo, f"{url}/profile", {"maturity_level": "9"}, 422, "maturity level is 1 (initial) to 5")
+    html = _refused(w, pmo, f"{url}/profile", {"analyst_fte": "lots"}, 422, "number")
+    _beside(html, "profile", "analyst_fte", "number")
+    html = _refused(w, pmo, f"{url}/profile", {"overrides": "w1_coverage_ok 0.5"}, 422, "name = number")
+    _beside(html, "profile", "overrides", "name = number")
+    assert "w1_coverage_ok 0.5</textarea>" in html, "what was typed is kept"
+    _refused(w, pmo, f"{url}/profile", {"overrides": "w9 = 1"}, 422, "Unknown threshold")
+    html = _refused(w, pmo, f"{url}/profile", {"live_on": "soon"}, 422, "date such as")
+    _beside(html, "profile", "live_on", "date such as")
+    html = _refused(
+        w, pmo, f"{url}/artefacts", {"name": "", "kind": "report", "decisions": "Chargeback"}, 422, "required"
+    )
+    _beside(html, "artefact", "name", "required")
+    assert 'value="Chargeback"' in html, "what was typed is kept"
+    _refused(w, pmo, f"{url}/artefacts", {"name": "Showback", "kind": "report"}, 409, "already has an artefact")
+    _refused(w, pmo, f"{url}/actions", {"detector": "W1", "play": "reconnect"}, 422, "required")
     _refused(
         w,
         pmo,
-        url,
-        {"what": "play", "detector": "W3", "play": "reconnect", "owner_id": str(w.ids["owner"])},
+        f"{url}/actions",
+        {"detector": "W3", "play": "reconnect", "owner_id": str(w.ids["owner"])},
         422,
         "raises nothing",
     )
-    _refused(
+    html = _refused(
         w,
         pmo,
-        url,
-        {"what": "outcome", "good_looks_like": "Monthly showback", "part_0": "GL extract", "review_on": "2026-09-01"},
+        f"{url}/outcomes",
+        {"good_looks_like": "Monthly showback", "part_0": "GL extract", "review_on": "2026-09-01"},
         422,
         "needs its owner",
     )
+    _beside(html, "outcome", "part_owner_0", "needs its owner")
+    assert 'value="GL extract"' in html and "Monthly showback</textarea>" in html, "what was typed is kept"
     _refused(
         w,
         pmo,
-        url,
+        f"{url}/outcomes",
         {
-            "what": "outcome",
             "good_looks_like": "Monthly showback",
             "part_0": "GL extract",
             "part_owner_0": str(w.ids["owner"]),
@@ -615,18 +626,20 @@ def test_health_forms_refuse_what_a_person_gets_wrong(web) -> None:  # type: ign
         422,
         "Set at least one deliverable",
     )
-    _refused(w, browser("viewer"), url, {"what": "artefact", "name": "X", "kind": "report"}, 403, "may not manage")
+    _refused(w, browser("viewer"), f"{url}/artefacts", {"name": "X", "kind": "report"}, 403, "may not manage")
     showback = w.s.scalar(select(Artefact.id).where(Artefact.name == "Showback"))
     w.s.commit()
-    change = {"what": "artefact_update", "artefact_id": str(showback), "version": "1", "owner_id": ""}
-    _refused(w, pmo, url, {**change, "status": "retired"}, 422, "Say why")
-    _refused(w, pmo, url, {**change, "status": "gone", "status_reason": "x"}, 422, "status is one of")
-    r = pmo.post(url, {**change, "status": "retirement_proposed", "status_reason": "Nobody opens it"})
+    change_url, change = f"{url}/artefacts/{showback}", {"version": "1", "owner_id": ""}
+    _refused(w, pmo, change_url, {**change, "status": "retired"}, 422, "Say why")
+    _refused(w, pmo, change_url, {**change, "status": "gone", "status_reason": "x"}, 422, "status is one of")
+    r = pmo.post(change_url, {**change, "status": "retirement_proposed", "status_reason": "Nobody opens it"})
     assert r.status_code == 303, r.text[:300]
     r = pmo.post(
-        url, {"what": "profile", "maturity_level": "2", "live_on": "2026-03-01", "thresholds": "w3_max_deferrals = 4"}
+        f"{url}/profile", {"maturity_level": "2", "live_on": "2026-03-01", "overrides": "w3_max_deferrals = 4"}
     )
     assert r.status_code == 303, r.text[:500]
+    r = pmo.client.get(f"{url}/profile", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == url
 
 
 def test_ledger_forms_refuse_what_a_person_gets_wrong(web) -> None:  # type: ignore[no-untyped-def]

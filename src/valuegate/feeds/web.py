@@ -18,7 +18,7 @@ from valuegate.feeds import actuals, reading, service
 from valuegate.feeds.models import DataFeed
 from valuegate.finance import rules as fin
 from valuegate.finance.service import may_enter_actuals
-from valuegate.health.web import involved_people
+from valuegate.health.service import involved_people
 from valuegate.portfolio.models import Node
 from valuegate.portfolio.service import get_node
 from valuegate.web.forms import TypedForm, optional_id
@@ -83,7 +83,7 @@ def feeds_page(
                     .order_by(Node.name)
                 )
             ],
-            "everyone": involved_people(page, node),
+            "everyone": involved_people(page.session, actor=page.actor, node=node),
             "owners": dict(active_people(page)),
             "kinds": fin.KIND_LABELS,
             "typed": typed or {},
