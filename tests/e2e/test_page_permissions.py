@@ -508,51 +508,47 @@ CASES: list[Case] = [
     Case("GET", "/feeds/submissions/{submission_id}", ALL, _submission),
     Case(
         "POST",
-        "/portfolio/{node_id}/feeds/ledger#rule",
+        "/portfolio/{node_id}/feeds/{feed_id}/rules",
         PLANNERS,
         _ledger,
         lambda p: _strs(
             {
-                "what": "rule",
-                "feed_id": p["feed_id"],
                 "match_CostCenter": f"CC-{next(_n) + 100}",
                 "measure_id": p["measure_id"],
                 "kind": "recurring",
                 "rationale": "Cloud",
             }
         ),
-        path=_project("/feeds/ledger"),
+        path=lambda p: f"/portfolio/{p['project']}/feeds/{p['feed_id']}/rules",
     ),
     Case(
         "POST",
-        "/portfolio/{node_id}/feeds/ledger#owner",
+        "/portfolio/{node_id}/feeds/{feed_id}/owner",
         PLANNERS,
         _feed,
-        lambda p: _strs({"what": "owner", "feed_id": p["feed_id"], "version": 1, "owner_id": p["sponsor"]}),
-        path=_project("/feeds/ledger"),
+        lambda p: _strs({"version": 1, "owner_id": p["sponsor"]}),
+        path=lambda p: f"/portfolio/{p['project']}/feeds/{p['feed_id']}/owner",
     ),
     Case(
         "POST",
-        "/portfolio/{node_id}/feeds/ledger#notice",
+        "/portfolio/{node_id}/feeds/{feed_id}/notices",
         PLANNERS,
         _feed,
-        lambda p: _strs({"what": "notice", "feed_id": p["feed_id"], "period": "2026-07", "note": "Vendor column"}),
-        path=_project("/feeds/ledger"),
+        lambda p: _strs({"period": "2026-07", "note": "Vendor column"}),
+        path=lambda p: f"/portfolio/{p['project']}/feeds/{p['feed_id']}/notices",
     ),
     Case(
         "POST",
-        "/portfolio/{node_id}/feeds/ledger#proposal",
+        "/portfolio/{node_id}/feeds/proposals/{proposal_id}",
         frozenset({"controller"}),
         _proposal,
         lambda p: _strs(
             {
-                "what": "proposal",
-                "proposal_id": p["proposal_id"],
                 "version": p["proposal_version"],
                 "decision": "confirm",
             }
         ),
-        path=_project("/feeds/ledger"),
+        path=lambda p: f"/portfolio/{p['project']}/feeds/proposals/{p['proposal_id']}",
     ),
     # --- Analytics health: the node's page and its actions.
     Case("GET", "/portfolio/{node_id}/health", ALL, path=_project("/health")),
@@ -980,11 +976,9 @@ FOREIGN: list[tuple[str, str, Setup2, Callable[[Params], str], Callable[[Params]
         "map a ledger line",
         "owner",
         _there(_ledger),
-        lambda p: f"/portfolio/{p['home']}/feeds/ledger",
+        lambda p: f"/portfolio/{p['home']}/feeds/{p['feed_id']}/rules",
         lambda p: _strs(
             {
-                "what": "rule",
-                "feed_id": p["feed_id"],
                 "match_CostCenter": "CC-9",
                 "measure_id": p["shared"],
                 "kind": "recurring",
@@ -996,25 +990,23 @@ FOREIGN: list[tuple[str, str, Setup2, Callable[[Params], str], Callable[[Params]
         "hand a feed over",
         "owner",
         _there(_ledger),
-        lambda p: f"/portfolio/{p['home']}/feeds/ledger",
-        lambda p: _strs({"what": "owner", "feed_id": p["feed_id"], "version": 1, "owner_id": p["owner"]}),
+        lambda p: f"/portfolio/{p['home']}/feeds/{p['feed_id']}/owner",
+        lambda p: _strs({"version": 1, "owner_id": p["owner"]}),
     ),
     (
         "announce a feed change",
         "owner",
         _there(_ledger),
-        lambda p: f"/portfolio/{p['home']}/feeds/ledger",
-        lambda p: _strs({"what": "notice", "feed_id": p["feed_id"], "period": "2026-08", "note": "New column"}),
+        lambda p: f"/portfolio/{p['home']}/feeds/{p['feed_id']}/notices",
+        lambda p: _strs({"period": "2026-08", "note": "New column"}),
     ),
     (
         "confirm a proposed actual",
         "controller",
         _there(_proposal),
-        lambda p: f"/portfolio/{p['home']}/feeds/ledger",
+        lambda p: f"/portfolio/{p['home']}/feeds/proposals/{p['proposal_id']}",
         lambda p: _strs(
             {
-                "what": "proposal",
-                "proposal_id": p["proposal_id"],
                 "version": p["proposal_version"],
                 "decision": "confirm",
             }
@@ -1066,11 +1058,9 @@ FOREIGN: list[tuple[str, str, Setup2, Callable[[Params], str], Callable[[Params]
         "map a ledger line to another project's measure",
         "owner",
         lambda home, there: {**_ledger(home), "there_measure": there.measure(f"There {next(_n)}")},
-        lambda p: f"/portfolio/{p['home']}/feeds/ledger",
+        lambda p: f"/portfolio/{p['home']}/feeds/{p['feed_id']}/rules",
         lambda p: _strs(
             {
-                "what": "rule",
-                "feed_id": p["feed_id"],
                 "match_CostCenter": "CC-7",
                 "measure_id": p["there_measure"],
                 "kind": "recurring",

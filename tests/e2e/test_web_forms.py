@@ -664,31 +664,39 @@ def test_ledger_forms_refuse_what_a_person_gets_wrong(web) -> None:  # type: ign
     )
     proposal = actuals.proposals(w.s, actor=w["pmo"], node_id=project)[0]
     w.s.commit()
-    url = f"/portfolio/{project}/feeds/ledger"
+    url = f"/portfolio/{project}/feeds"
     pmo = browser("pmo")
     assert "Proposed actuals waiting" in pmo.get(f"/portfolio/{project}/feeds").text
-    rule = {"what": "rule", "feed_id": str(feed.id), "match_CostCenter": "CC-2", "kind": "one_time_cost"}
-    _refused(w, pmo, url, {**rule, "measure_id": str(w.ids["m"]), "share": "half"}, 422, "percentage")
-    _refused(w, pmo, url, {**rule, "measure_id": str(w.ids["m"]), "share": "150"}, 422, "share is above 0")
-    _refused(w, pmo, url, rule, 422, "Choose the measure")
-    _refused(w, pmo, url, {**rule, "measure_id": str(w.ids["m"]), "match_CostCenter": ""}, 422, "Match at least one")
-    decision = {"what": "proposal", "proposal_id": str(proposal["id"]), "version": str(proposal["version"])}
+    rules, name = f"{url}/{feed.id}/rules", f"rule-{feed.id}"
+    rule = {"match_CostCenter": "CC-2", "kind": "one_time_cost"}
+    html = _refused(w, pmo, rules, {**rule, "measure_id": str(w.ids["m"]), "share": "half"}, 422, "number")
+    _beside(html, name, "share", "number")
+    assert 'value="half"' in html and 'value="CC-2"' in html, "what was typed is kept"
+    _refused(w, pmo, rules, {**rule, "measure_id": str(w.ids["m"]), "share": "150"}, 422, "share is above 0")
+    html = _refused(w, pmo, rules, rule, 422, "required")
+    _beside(html, name, "measure_id", "required")
+    _refused(w, pmo, rules, {**rule, "measure_id": str(w.ids["m"]), "match_CostCenter": ""}, 422, "Match at least one")
+    decide, decision = f"{url}/proposals/{proposal['id']}", {"version": str(proposal["version"])}
     controller = browser("controller")
-    _refused(w, controller, url, {**decision, "decision": "correct", "amount": "7"}, 422, "Say why")
-    _refused(w, controller, url, {**decision, "decision": "dismiss"}, 422, "Say why")
-    _refused(w, pmo, url, {**decision, "decision": "confirm"}, 403, "controller or by finance")
-    r = controller.post(url, {**decision, "decision": "confirm"})
+    html = _refused(w, controller, decide, {**decision, "decision": "correct", "amount": "7"}, 422, "Say why")
+    assert 'value="7"' in html and f'id="proposal-{proposal["id"]}-problem"' in html, "kept, the problem in its form"
+    _refused(w, controller, decide, {**decision, "decision": "dismiss"}, 422, "Say why")
+    _refused(w, pmo, decide, {**decision, "decision": "confirm"}, 403, "controller or by finance")
+    r = controller.post(decide, {**decision, "decision": "confirm"})
     assert r.status_code == 303, r.text[:500]
-    notice = {"what": "notice", "feed_id": str(feed.id), "period": "2026-06"}
-    _refused(w, pmo, url, {**notice, "note": ""}, 422, "Say what changes")
-    _refused(w, pmo, url, {**notice, "period": "June", "note": "Renamed"}, 422, "a month such as 2026-05")
-    _refused(w, pmo, url, {**notice, "period": "2026-05", "note": "Renamed"}, 409, "already arrived")
-    assert pmo.post(url, {**notice, "note": "Vendor column added"}).status_code == 303
-    owner = {"what": "owner", "feed_id": str(feed.id), "version": "1"}
-    _refused(w, pmo, url, {**owner, "owner_id": "987654"}, 404, "no person")
-    _refused(w, controller, url, {**owner, "owner_id": str(w.ids["owner"])}, 403, "may not manage")
-    assert pmo.post(url, {**owner, "owner_id": str(w.ids["owner"])}).status_code == 303
-    _refused(w, pmo, url, {**owner, "owner_id": str(w.ids["sponsor"])}, 409, "changed by someone else")
+    notices = f"{url}/{feed.id}/notices"
+    html = _refused(w, pmo, notices, {"period": "2026-06", "note": ""}, 422, "required")
+    _beside(html, f"notice-{feed.id}", "note", "required")
+    _refused(w, pmo, notices, {"period": "June", "note": "Renamed"}, 422, "a month such as 2026-05")
+    _refused(w, pmo, notices, {"period": "2026-05", "note": "Renamed"}, 409, "already arrived")
+    assert pmo.post(notices, {"period": "2026-06", "note": "Vendor column added"}).status_code == 303
+    owner_url, owner = f"{url}/{feed.id}/owner", {"version": "1"}
+    _refused(w, pmo, owner_url, {**owner, "owner_id": "987654"}, 404, "no person")
+    _refused(w, controller, owner_url, {**owner, "owner_id": str(w.ids["owner"])}, 403, "may not manage")
+    assert pmo.post(owner_url, {**owner, "owner_id": str(w.ids["owner"])}).status_code == 303
+    _refused(w, pmo, owner_url, {**owner, "owner_id": str(w.ids["sponsor"])}, 409, "changed by someone else")
+    r = pmo.client.get(rules, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == url
 
 
 def test_a_decision_cites_the_artefacts_it_rests_on(web) -> None:  # type: ignore[no-untyped-def]
