@@ -255,22 +255,30 @@ CASES: list[Case] = [
     # The owner leads the project, but may not approve a gate of a measure they own.
     Case(
         "POST",
-        "/gate-requests/{request_id}/decide",
+        "/inbox/{request_id}/approve",
         frozenset({"pmo"}),
         _request_by_sponsor,
-        lambda p: {"decision": "approve", "comment": "Fine"},
+        lambda p: {"comment": "Fine"},
         htmx=True,
     ),
     Case(
         "POST",
-        "/gate-requests/{request_id}/decide#defer",
+        "/inbox/{request_id}/reject",
         frozenset({"pmo"}),
         _request_by_sponsor,
-        lambda p: {"decision": "defer", "until": (TODAY + timedelta(days=7)).isoformat(), "comment": "SteerCo"},
+        lambda p: {"comment": "Not this quarter"},
+        htmx=True,
     ),
     Case(
         "POST",
-        "/service-impacts/{impact_id}/acknowledge",
+        "/inbox/{request_id}/defer",
+        frozenset({"pmo"}),
+        _request_by_sponsor,
+        lambda p: {"until": (TODAY + timedelta(days=7)).isoformat(), "comment": "SteerCo"},
+    ),
+    Case(
+        "POST",
+        "/inbox/impacts/{impact_id}/acknowledge",
         frozenset({"sponsor"}),  # the service's owner
         _impact,
         lambda p: {"note": "Billing team informed"},
@@ -495,117 +503,102 @@ CASES: list[Case] = [
     Case("GET", "/feeds/submissions/{submission_id}", ALL, _submission),
     Case(
         "POST",
-        "/portfolio/{node_id}/feeds/ledger#rule",
+        "/portfolio/{node_id}/feeds/{feed_id}/rules",
         PLANNERS,
         _ledger,
         lambda p: _strs(
             {
-                "what": "rule",
-                "feed_id": p["feed_id"],
                 "match_CostCenter": f"CC-{next(_n) + 100}",
                 "measure_id": p["measure_id"],
                 "kind": "recurring",
                 "rationale": "Cloud",
             }
         ),
-        path=_project("/feeds/ledger"),
+        path=lambda p: f"/portfolio/{p['project']}/feeds/{p['feed_id']}/rules",
     ),
     Case(
         "POST",
-        "/portfolio/{node_id}/feeds/ledger#owner",
+        "/portfolio/{node_id}/feeds/{feed_id}/owner",
         PLANNERS,
         _feed,
-        lambda p: _strs({"what": "owner", "feed_id": p["feed_id"], "version": 1, "owner_id": p["sponsor"]}),
-        path=_project("/feeds/ledger"),
+        lambda p: _strs({"version": 1, "owner_id": p["sponsor"]}),
+        path=lambda p: f"/portfolio/{p['project']}/feeds/{p['feed_id']}/owner",
     ),
     Case(
         "POST",
-        "/portfolio/{node_id}/feeds/ledger#notice",
+        "/portfolio/{node_id}/feeds/{feed_id}/notices",
         PLANNERS,
         _feed,
-        lambda p: _strs({"what": "notice", "feed_id": p["feed_id"], "period": "2026-07", "note": "Vendor column"}),
-        path=_project("/feeds/ledger"),
+        lambda p: _strs({"period": "2026-07", "note": "Vendor column"}),
+        path=lambda p: f"/portfolio/{p['project']}/feeds/{p['feed_id']}/notices",
     ),
     Case(
         "POST",
-        "/portfolio/{node_id}/feeds/ledger#proposal",
+        "/portfolio/{node_id}/feeds/proposals/{proposal_id}",
         frozenset({"controller"}),
         _proposal,
         lambda p: _strs(
             {
-                "what": "proposal",
-                "proposal_id": p["proposal_id"],
                 "version": p["proposal_version"],
                 "decision": "confirm",
             }
         ),
-        path=_project("/feeds/ledger"),
+        path=lambda p: f"/portfolio/{p['project']}/feeds/proposals/{p['proposal_id']}",
     ),
     # --- Analytics health: the node's page and its actions.
     Case("GET", "/portfolio/{node_id}/health", ALL, path=_project("/health")),
-    Case("POST", "/portfolio/{node_id}/health#run", ALL, form=lambda p: {"what": "run"}, path=_project("/health")),
+    Case("POST", "/portfolio/{node_id}/health/run", ALL, form=lambda p: {}, path=_project("/health/run")),
     Case(
         "POST",
-        "/portfolio/{node_id}/health#profile",
+        "/portfolio/{node_id}/health/profile",
         PLANNERS,
-        form=lambda p: {"what": "profile", "maturity_level": "3"},
-        path=_project("/health"),
+        form=lambda p: {"maturity_level": "3"},
+        path=_project("/health/profile"),
     ),
     Case(
         "POST",
-        "/portfolio/{node_id}/health#artefact",
+        "/portfolio/{node_id}/health/artefacts",
         PLANNERS,
-        form=lambda p: {"what": "artefact", "name": f"Tower view {next(_n)}", "kind": "dashboard"},
-        path=_project("/health"),
+        form=lambda p: {"name": f"Tower view {next(_n)}", "kind": "dashboard"},
+        path=_project("/health/artefacts"),
     ),
     Case(
         "POST",
-        "/portfolio/{node_id}/health#artefact_update",
+        "/portfolio/{node_id}/health/artefacts/{artefact_id}",
         PLANNERS,
         _artefact,
         lambda p: _strs(
             {
-                "what": "artefact_update",
-                "artefact_id": p["artefact_id"],
                 "version": p["version"],
                 "owner_id": "",
                 "status": "retirement_proposed",
                 "status_reason": "Nobody opens it",
             }
         ),
-        path=_project("/health"),
+        path=lambda p: f"/portfolio/{p['project']}/health/artefacts/{p['artefact_id']}",
     ),
     Case(
         "POST",
-        "/portfolio/{node_id}/health#play",
+        "/portfolio/{node_id}/health/actions",
         PLANNERS,
         _alerting,
-        lambda p: _strs({"what": "play", "detector": "W1", "play": "reconnect", "owner_id": p["owner"]}),
-        path=_project("/health"),
+        lambda p: _strs({"detector": "W1", "play": "reconnect", "owner_id": p["owner"]}),
+        path=_project("/health/actions"),
     ),
     Case(
         "POST",
-        "/portfolio/{node_id}/health#close",
+        "/portfolio/{node_id}/health/actions/{action_id}",
         PLANNERS,
         _action,
-        lambda p: _strs(
-            {
-                "what": "close",
-                "action_id": p["action_id"],
-                "version": p["version"],
-                "status": "done",
-                "outcome": "Talked to the three managers",
-            }
-        ),
-        path=_project("/health"),
+        lambda p: _strs({"version": p["version"], "status": "done", "outcome": "Talked to the three managers"}),
+        path=lambda p: f"/portfolio/{p['project']}/health/actions/{p['action_id']}",
     ),
     Case(
         "POST",
-        "/portfolio/{node_id}/health#outcome",
+        "/portfolio/{node_id}/health/outcomes",
         PLANNERS,
         form=lambda p: _strs(
             {
-                "what": "outcome",
                 "good_looks_like": "Managers read showback monthly",
                 "part_0": "GL extract",
                 "part_owner_0": p["owner"],
@@ -614,7 +607,7 @@ CASES: list[Case] = [
                 "review_on": (TODAY + timedelta(days=60)).isoformat(),
             }
         ),
-        path=_project("/health"),
+        path=_project("/health/outcomes"),
     ),
     # --- Audit.
     Case("GET", "/audit", frozenset({"pmo", "auditor"})),
@@ -974,11 +967,9 @@ FOREIGN: list[tuple[str, str, Setup2, Callable[[Params], str], Callable[[Params]
         "map a ledger line",
         "owner",
         _there(_ledger),
-        lambda p: f"/portfolio/{p['home']}/feeds/ledger",
+        lambda p: f"/portfolio/{p['home']}/feeds/{p['feed_id']}/rules",
         lambda p: _strs(
             {
-                "what": "rule",
-                "feed_id": p["feed_id"],
                 "match_CostCenter": "CC-9",
                 "measure_id": p["shared"],
                 "kind": "recurring",
@@ -990,25 +981,23 @@ FOREIGN: list[tuple[str, str, Setup2, Callable[[Params], str], Callable[[Params]
         "hand a feed over",
         "owner",
         _there(_ledger),
-        lambda p: f"/portfolio/{p['home']}/feeds/ledger",
-        lambda p: _strs({"what": "owner", "feed_id": p["feed_id"], "version": 1, "owner_id": p["owner"]}),
+        lambda p: f"/portfolio/{p['home']}/feeds/{p['feed_id']}/owner",
+        lambda p: _strs({"version": 1, "owner_id": p["owner"]}),
     ),
     (
         "announce a feed change",
         "owner",
         _there(_ledger),
-        lambda p: f"/portfolio/{p['home']}/feeds/ledger",
-        lambda p: _strs({"what": "notice", "feed_id": p["feed_id"], "period": "2026-08", "note": "New column"}),
+        lambda p: f"/portfolio/{p['home']}/feeds/{p['feed_id']}/notices",
+        lambda p: _strs({"period": "2026-08", "note": "New column"}),
     ),
     (
         "confirm a proposed actual",
         "controller",
         _there(_proposal),
-        lambda p: f"/portfolio/{p['home']}/feeds/ledger",
+        lambda p: f"/portfolio/{p['home']}/feeds/proposals/{p['proposal_id']}",
         lambda p: _strs(
             {
-                "what": "proposal",
-                "proposal_id": p["proposal_id"],
                 "version": p["proposal_version"],
                 "decision": "confirm",
             }
@@ -1018,11 +1007,9 @@ FOREIGN: list[tuple[str, str, Setup2, Callable[[Params], str], Callable[[Params]
         "change an artefact",
         "owner",
         _there(_artefact),
-        lambda p: f"/portfolio/{p['home']}/health",
+        lambda p: f"/portfolio/{p['home']}/health/artefacts/{p['artefact_id']}",
         lambda p: _strs(
             {
-                "what": "artefact_update",
-                "artefact_id": p["artefact_id"],
                 "version": p["version"],
                 "owner_id": "",
                 "status": "retirement_proposed",
@@ -1062,11 +1049,9 @@ FOREIGN: list[tuple[str, str, Setup2, Callable[[Params], str], Callable[[Params]
         "map a ledger line to another project's measure",
         "owner",
         lambda home, there: {**_ledger(home), "there_measure": there.measure(f"There {next(_n)}")},
-        lambda p: f"/portfolio/{p['home']}/feeds/ledger",
+        lambda p: f"/portfolio/{p['home']}/feeds/{p['feed_id']}/rules",
         lambda p: _strs(
             {
-                "what": "rule",
-                "feed_id": p["feed_id"],
                 "match_CostCenter": "CC-7",
                 "measure_id": p["there_measure"],
                 "kind": "recurring",
@@ -1078,10 +1063,9 @@ FOREIGN: list[tuple[str, str, Setup2, Callable[[Params], str], Callable[[Params]
         "plan an outcome for another project's action",
         "owner",
         lambda home, there: _action(there),
-        lambda p: f"/portfolio/{p['home']}/health",
+        lambda p: f"/portfolio/{p['home']}/health/outcomes",
         lambda p: _strs(
             {
-                "what": "outcome",
                 "good_looks_like": "Read monthly",
                 "part_0": "GL",
                 "part_owner_0": p["owner"],
@@ -1118,8 +1102,8 @@ FOREIGN: list[tuple[str, str, Setup2, Callable[[Params], str], Callable[[Params]
         "register an artefact for another project's group",
         "owner",
         lambda home, there: _group(there),
-        lambda p: f"/portfolio/{p['home']}/health",
-        lambda p: _strs({"what": "artefact", "name": "View", "kind": "dashboard", "audience_group_id": p["group_id"]}),
+        lambda p: f"/portfolio/{p['home']}/health/artefacts",
+        lambda p: _strs({"name": "View", "kind": "dashboard", "audience_group_id": p["group_id"]}),
     ),
 ]
 

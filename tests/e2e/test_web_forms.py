@@ -189,18 +189,22 @@ def test_meeting_forms_refuse_what_a_person_gets_wrong(web) -> None:  # type: ig
     w, browser = web
     pmo = browser("pmo")
     pmo.get("/meetings")
-    _refused(w, pmo, "/meetings", {"title": "Steering", "held_on": "soon"}, 422, "date such as")
-    _refused(w, pmo, "/meetings", {"title": " ", "held_on": "2026-07-01"}, 422, "needs a title")
+    html = _refused(w, pmo, "/meetings", {"title": "Steering", "held_on": "soon"}, 422, "date such as")
+    _beside(html, "meeting", "held_on", "date such as")
+    assert 'value="Steering"' in html and 'value="soon"' in html, "what was typed is kept"
+    html = _refused(w, pmo, "/meetings", {"title": " ", "held_on": "2026-07-01"}, 422, "required")
+    _beside(html, "meeting", "title", "required")
     _refused(w, pmo, "/meetings", {"title": "S", "held_on": "2026-07-01", "attendee_ids": "x"}, 422, "number")
     _refused(w, browser("owner"), "/meetings", {"title": "S", "held_on": "2026-07-01"}, 403, "may not")
     r = pmo.post("/meetings", {"title": "Steering", "held_on": "2026-07-01", "node_id": str(w.ids["portfolio"])})
     assert r.status_code == 303
     url = r.headers["location"] + "/decisions"
     w.s.commit()
-    _refused(w, pmo, url, {"outcome": "note", "text": " "}, 422, "needs its wording")
+    html = _refused(w, pmo, url, {"outcome": "note", "text": " "}, 422, "required")
+    _beside(html, "note", "text", "required")
     _refused(w, pmo, url, {"outcome": "approve", "text": "Yes"}, 422, "can only be noted")
     _refused(w, pmo, url, {"outcome": "maybe", "text": "Hm"}, 422, "Unknown outcome")
-    _refused(w, pmo, url, {"outcome": "defer", "text": "Later", "gate_request_id": "987654"}, 422, "date such as")
+    _refused(w, pmo, url, {"outcome": "defer", "text": "Later", "gate_request_id": "987654"}, 404, "no gate request")
     _refused(w, pmo, url, {"outcome": "approve", "text": "Yes", "gate_request_id": "987654"}, 404, "no gate request")
     _refused(w, browser("viewer"), url, {"outcome": "note", "text": "Psst"}, 403, "may not")
 
@@ -251,16 +255,25 @@ def test_inbox_decisions_in_place_refuse_what_a_person_gets_wrong(web) -> None: 
 
     req = gates.request_move(w.s, actor=w["owner"], measure_id=w.ids["m"], to_stage="identified")
     w.s.commit()
-    url = f"/gate-requests/{req.id}/decide"
+    url = f"/inbox/{req.id}"
     pmo = browser("pmo")
-    html = _refused(w, pmo, url, {"decision": "reject", "comment": " "}, 422, "comment", htmx=True)
+    html = _refused(w, pmo, f"{url}/reject", {"comment": " "}, 422, "comment", htmx=True)
     assert 'id="decision-' in html and "<html" not in html, "the card comes back, not a page"
-    _refused(w, pmo, url, {"decision": "defer", "until": "soon", "comment": "Later"}, 422, "new date", htmx=True)
-    _refused(w, pmo, url, {"decision": "maybe"}, 422, "Unknown decision", htmx=True)
-    _refused(w, browser("viewer"), url, {"decision": "approve"}, 403, "not", htmx=True)
-    r = pmo.post(url, {"decision": "approve", "comment": "Fine"}, htmx=True)
+    html = _refused(w, pmo, f"{url}/defer", {"until": "soon", "comment": "Later"}, 422, "date such as", htmx=True)
+    _beside(html, f"decide-{req.id}", "until", "date such as")
+    assert 'value="soon"' in html and ">Later</textarea>" in html, "what was typed is kept"
+    html = _refused(w, pmo, f"{url}/defer", {"until": "2026-09-30", "comment": ""}, 422, "required", htmx=True)
+    _beside(html, f"decide-{req.id}", "comment", "required")
+    _refused(w, browser("viewer"), f"{url}/approve", {}, 403, "not", htmx=True)
+    # Without JavaScript, a refusal draws the inbox again with the problem beside its field.
+    html = _refused(w, pmo, f"{url}/defer", {"until": "soon", "comment": "Later"}, 422, "date such as")
+    assert "<html" in html
+    _beside(html, f"decide-{req.id}", "until", "date such as")
+    r = pmo.post(f"{url}/approve", {"comment": "Fine"}, htmx=True)
     assert r.status_code == 200 and "Approved" in r.text and 'hx-swap-oob="true"' in r.text
-    _refused(w, pmo, url, {"decision": "approve"}, 409, "already", htmx=True)
+    _refused(w, pmo, f"{url}/approve", {}, 409, "already", htmx=True)
+    r = pmo.client.get(f"{url}/approve", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/inbox"
 
 
 def test_stakeholder_form_refuses_what_a_person_gets_wrong(web) -> None:  # type: ignore[no-untyped-def]
@@ -599,37 +612,48 @@ def test_health_forms_refuse_what_a_person_gets_wrong(web) -> None:  # type: ign
     page = pmo.get(url)
     assert page.status_code == 200 and "Showback" in page.text
     w.s.commit()
-    _refused(w, pmo, url, {"what": "profile", "maturity_level": "seven"}, 422, "maturity level is a whole number")
-    _refused(w, pmo, url, {"what": "profile", "maturity_level": "9"}, 422, "maturity level is 1 (initial) to 5")
-    _refused(w, pmo, url, {"what": "profile", "analyst_fte": "lots"}, 422, "analyst capacity is a number")
-    _refused(w, pmo, url, {"what": "profile", "thresholds": "w1_coverage_ok 0.5"}, 422, "name = number")
-    _refused(w, pmo, url, {"what": "profile", "thresholds": "w9 = 1"}, 422, "Unknown threshold")
-    _refused(w, pmo, url, {"what": "profile", "live_on": "soon"}, 422, "go-live date is a date")
-    _refused(w, pmo, url, {"what": "artefact", "name": "", "kind": "report"}, 422, "Name the artefact")
-    _refused(w, pmo, url, {"what": "artefact", "name": "Showback", "kind": "report"}, 409, "already has an artefact")
-    _refused(w, pmo, url, {"what": "play", "detector": "W1", "play": "reconnect"}, 422, "Choose who owns the action")
+    html = _refused(w, pmo, f"{url}/profile", {"maturity_level": "seven"}, 422, "whole number")
+    _beside(html, "profile", "maturity_level", "whole number")
+    assert 'value="seven"' in html, "what was typed is kept"
+    html = _refused(w, pmo, f"{url}/profile", {"maturity_level": "9"}, 422, "maturity level is 1 (initial) to 5")
+    html = _refused(w, pmo, f"{url}/profile", {"analyst_fte": "lots"}, 422, "number")
+    _beside(html, "profile", "analyst_fte", "number")
+    html = _refused(w, pmo, f"{url}/profile", {"overrides": "w1_coverage_ok 0.5"}, 422, "name = number")
+    _beside(html, "profile", "overrides", "name = number")
+    assert "w1_coverage_ok 0.5</textarea>" in html, "what was typed is kept"
+    _refused(w, pmo, f"{url}/profile", {"overrides": "w9 = 1"}, 422, "Unknown threshold")
+    html = _refused(w, pmo, f"{url}/profile", {"live_on": "soon"}, 422, "date such as")
+    _beside(html, "profile", "live_on", "date such as")
+    html = _refused(
+        w, pmo, f"{url}/artefacts", {"name": "", "kind": "report", "decisions": "Chargeback"}, 422, "required"
+    )
+    _beside(html, "artefact", "name", "required")
+    assert 'value="Chargeback"' in html, "what was typed is kept"
+    _refused(w, pmo, f"{url}/artefacts", {"name": "Showback", "kind": "report"}, 409, "already has an artefact")
+    _refused(w, pmo, f"{url}/actions", {"detector": "W1", "play": "reconnect"}, 422, "required")
     _refused(
         w,
         pmo,
-        url,
-        {"what": "play", "detector": "W3", "play": "reconnect", "owner_id": str(w.ids["owner"])},
+        f"{url}/actions",
+        {"detector": "W3", "play": "reconnect", "owner_id": str(w.ids["owner"])},
         422,
         "raises nothing",
     )
-    _refused(
+    html = _refused(
         w,
         pmo,
-        url,
-        {"what": "outcome", "good_looks_like": "Monthly showback", "part_0": "GL extract", "review_on": "2026-09-01"},
+        f"{url}/outcomes",
+        {"good_looks_like": "Monthly showback", "part_0": "GL extract", "review_on": "2026-09-01"},
         422,
         "needs its owner",
     )
+    _beside(html, "outcome", "part_owner_0", "needs its owner")
+    assert 'value="GL extract"' in html and "Monthly showback</textarea>" in html, "what was typed is kept"
     _refused(
         w,
         pmo,
-        url,
+        f"{url}/outcomes",
         {
-            "what": "outcome",
             "good_looks_like": "Monthly showback",
             "part_0": "GL extract",
             "part_owner_0": str(w.ids["owner"]),
@@ -638,18 +662,20 @@ def test_health_forms_refuse_what_a_person_gets_wrong(web) -> None:  # type: ign
         422,
         "Set at least one deliverable",
     )
-    _refused(w, browser("viewer"), url, {"what": "artefact", "name": "X", "kind": "report"}, 403, "may not manage")
+    _refused(w, browser("viewer"), f"{url}/artefacts", {"name": "X", "kind": "report"}, 403, "may not manage")
     showback = w.s.scalar(select(Artefact.id).where(Artefact.name == "Showback"))
     w.s.commit()
-    change = {"what": "artefact_update", "artefact_id": str(showback), "version": "1", "owner_id": ""}
-    _refused(w, pmo, url, {**change, "status": "retired"}, 422, "Say why")
-    _refused(w, pmo, url, {**change, "status": "gone", "status_reason": "x"}, 422, "status is one of")
-    r = pmo.post(url, {**change, "status": "retirement_proposed", "status_reason": "Nobody opens it"})
+    change_url, change = f"{url}/artefacts/{showback}", {"version": "1", "owner_id": ""}
+    _refused(w, pmo, change_url, {**change, "status": "retired"}, 422, "Say why")
+    _refused(w, pmo, change_url, {**change, "status": "gone", "status_reason": "x"}, 422, "status is one of")
+    r = pmo.post(change_url, {**change, "status": "retirement_proposed", "status_reason": "Nobody opens it"})
     assert r.status_code == 303, r.text[:300]
     r = pmo.post(
-        url, {"what": "profile", "maturity_level": "2", "live_on": "2026-03-01", "thresholds": "w3_max_deferrals = 4"}
+        f"{url}/profile", {"maturity_level": "2", "live_on": "2026-03-01", "overrides": "w3_max_deferrals = 4"}
     )
     assert r.status_code == 303, r.text[:500]
+    r = pmo.client.get(f"{url}/profile", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == url
 
 
 def test_ledger_forms_refuse_what_a_person_gets_wrong(web) -> None:  # type: ignore[no-untyped-def]
@@ -674,31 +700,39 @@ def test_ledger_forms_refuse_what_a_person_gets_wrong(web) -> None:  # type: ign
     )
     proposal = actuals.proposals(w.s, actor=w["pmo"], node_id=project)[0]
     w.s.commit()
-    url = f"/portfolio/{project}/feeds/ledger"
+    url = f"/portfolio/{project}/feeds"
     pmo = browser("pmo")
     assert "Proposed actuals waiting" in pmo.get(f"/portfolio/{project}/feeds").text
-    rule = {"what": "rule", "feed_id": str(feed.id), "match_CostCenter": "CC-2", "kind": "one_time_cost"}
-    _refused(w, pmo, url, {**rule, "measure_id": str(w.ids["m"]), "share": "half"}, 422, "percentage")
-    _refused(w, pmo, url, {**rule, "measure_id": str(w.ids["m"]), "share": "150"}, 422, "share is above 0")
-    _refused(w, pmo, url, rule, 422, "Choose the measure")
-    _refused(w, pmo, url, {**rule, "measure_id": str(w.ids["m"]), "match_CostCenter": ""}, 422, "Match at least one")
-    decision = {"what": "proposal", "proposal_id": str(proposal["id"]), "version": str(proposal["version"])}
+    rules, name = f"{url}/{feed.id}/rules", f"rule-{feed.id}"
+    rule = {"match_CostCenter": "CC-2", "kind": "one_time_cost"}
+    html = _refused(w, pmo, rules, {**rule, "measure_id": str(w.ids["m"]), "share": "half"}, 422, "number")
+    _beside(html, name, "share", "number")
+    assert 'value="half"' in html and 'value="CC-2"' in html, "what was typed is kept"
+    _refused(w, pmo, rules, {**rule, "measure_id": str(w.ids["m"]), "share": "150"}, 422, "share is above 0")
+    html = _refused(w, pmo, rules, rule, 422, "required")
+    _beside(html, name, "measure_id", "required")
+    _refused(w, pmo, rules, {**rule, "measure_id": str(w.ids["m"]), "match_CostCenter": ""}, 422, "Match at least one")
+    decide, decision = f"{url}/proposals/{proposal['id']}", {"version": str(proposal["version"])}
     controller = browser("controller")
-    _refused(w, controller, url, {**decision, "decision": "correct", "amount": "7"}, 422, "Say why")
-    _refused(w, controller, url, {**decision, "decision": "dismiss"}, 422, "Say why")
-    _refused(w, pmo, url, {**decision, "decision": "confirm"}, 403, "controller or by finance")
-    r = controller.post(url, {**decision, "decision": "confirm"})
+    html = _refused(w, controller, decide, {**decision, "decision": "correct", "amount": "7"}, 422, "Say why")
+    assert 'value="7"' in html and f'id="proposal-{proposal["id"]}-problem"' in html, "kept, the problem in its form"
+    _refused(w, controller, decide, {**decision, "decision": "dismiss"}, 422, "Say why")
+    _refused(w, pmo, decide, {**decision, "decision": "confirm"}, 403, "controller or by finance")
+    r = controller.post(decide, {**decision, "decision": "confirm"})
     assert r.status_code == 303, r.text[:500]
-    notice = {"what": "notice", "feed_id": str(feed.id), "period": "2026-06"}
-    _refused(w, pmo, url, {**notice, "note": ""}, 422, "Say what changes")
-    _refused(w, pmo, url, {**notice, "period": "June", "note": "Renamed"}, 422, "a month such as 2026-05")
-    _refused(w, pmo, url, {**notice, "period": "2026-05", "note": "Renamed"}, 409, "already arrived")
-    assert pmo.post(url, {**notice, "note": "Vendor column added"}).status_code == 303
-    owner = {"what": "owner", "feed_id": str(feed.id), "version": "1"}
-    _refused(w, pmo, url, {**owner, "owner_id": "987654"}, 404, "no person")
-    _refused(w, controller, url, {**owner, "owner_id": str(w.ids["owner"])}, 403, "may not manage")
-    assert pmo.post(url, {**owner, "owner_id": str(w.ids["owner"])}).status_code == 303
-    _refused(w, pmo, url, {**owner, "owner_id": str(w.ids["sponsor"])}, 409, "changed by someone else")
+    notices = f"{url}/{feed.id}/notices"
+    html = _refused(w, pmo, notices, {"period": "2026-06", "note": ""}, 422, "required")
+    _beside(html, f"notice-{feed.id}", "note", "required")
+    _refused(w, pmo, notices, {"period": "June", "note": "Renamed"}, 422, "a month such as 2026-05")
+    _refused(w, pmo, notices, {"period": "2026-05", "note": "Renamed"}, 409, "already arrived")
+    assert pmo.post(notices, {"period": "2026-06", "note": "Vendor column added"}).status_code == 303
+    owner_url, owner = f"{url}/{feed.id}/owner", {"version": "1"}
+    _refused(w, pmo, owner_url, {**owner, "owner_id": "987654"}, 404, "no person")
+    _refused(w, controller, owner_url, {**owner, "owner_id": str(w.ids["owner"])}, 403, "may not manage")
+    assert pmo.post(owner_url, {**owner, "owner_id": str(w.ids["owner"])}).status_code == 303
+    _refused(w, pmo, owner_url, {**owner, "owner_id": str(w.ids["sponsor"])}, 409, "changed by someone else")
+    r = pmo.client.get(rules, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == url
 
 
 def test_a_decision_cites_the_artefacts_it_rests_on(web) -> None:  # type: ignore[no-untyped-def]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -9,7 +10,9 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from valuegate.audit import service as audit
-from valuegate.auth.policy import Actor, require, visible_nodes
+from valuegate.auth.models import Person
+from valuegate.auth.policy import Actor, can, require, visible_nodes
+from valuegate.auth.service import people_choices
 from valuegate.decisions.models import Decision, Meeting, MeetingAttendee
 from valuegate.errors import InvalidInput, NotFound
 from valuegate.gates import service as gates
@@ -194,3 +197,75 @@ def list_meetings(session: Session, *, actor: Actor, limit: int = 100) -> list[d
         q = q.where(or_(Meeting.chair_id == me, Meeting.created_by == me, Meeting.id.in_(attends), restrict))
     rows = session.execute(q.order_by(Meeting.held_on.desc(), Meeting.id.desc()).limit(limit))
     return [{**meeting_view(m), "scope": scope} for m, scope in rows]
+
+
+@dataclass(frozen=True)
+class MeetingsPage:
+    """What the steering meetings page shows one person: the meetings they may open, and whether they may call
+    one (with the people to choose from)."""
+
+    meetings: list[dict[str, Any]]
+    may_call: bool
+    people: list[tuple[int, str]]
+
+
+def meetings_page(session: Session, *, actor: Actor) -> MeetingsPage:
+    may_call = can(session, actor, "meeting.manage")
+    return MeetingsPage(
+        meetings=list_meetings(session, actor=actor),
+        may_call=may_call,
+        people=people_choices(session, actor=actor) if may_call else [],
+    )
+
+
+@dataclass(frozen=True)
+class MeetingPage:
+    """What a meeting's page shows one person: its record, the agenda with the business cases and the role the
+    person decides each item with, the names it mentions, and whether they may add to the minutes."""
+
+    record: dict[str, Any]
+    scope: Node | None
+    agenda: list[dict[str, Any]]
+    cases: dict[int, dict[str, Any]]
+    decidable: dict[int, dict[str, Any]]
+    names: dict[int, str]
+    measure_names: dict[int, str]
+    present: dict[int, bool]
+    may_note: bool
+    artefacts: list[tuple[int, str]]
+    cited: dict[int, list[str]]
+
+
+def meeting_page(session: Session, *, actor: Actor, meeting_id: int, inbox: list[dict[str, Any]]) -> MeetingPage:
+    """``inbox``: the person's decision inbox (what they may decide, and as whom)."""
+    from valuegate.health import catalogue
+
+    record = minutes(session, actor=actor, meeting_id=meeting_id)
+    agenda = record["agenda"]
+    mine = {i["id"]: i for i in inbox}
+    for item in agenda:  # the role this person decides with, where they decide (what approving takes depends on it)
+        item["as_role"] = mine[item["id"]]["as_role"] if item["id"] in mine else None
+    ids = {record["chair_id"], *record["attendees"]} | {d["recorded_by"] for d in record["decisions"]}
+    ids |= {i["requested_by"] for i in agenda}
+    names = dict(session.execute(select(Person.id, Person.name).where(Person.id.in_([i for i in ids if i]))).all())
+    measures = [d["measure_id"] for d in record["decisions"] if d["measure_id"]]
+    measure_names = dict(session.execute(select(Node.id, Node.name).where(Node.id.in_(measures))).all())
+    scope = session.get(Node, record["node_id"]) if record["node_id"] else None
+    present = dict(
+        session.execute(
+            select(MeetingAttendee.person_id, MeetingAttendee.present).where(MeetingAttendee.meeting_id == meeting_id)
+        ).all()
+    )
+    return MeetingPage(
+        record=record,
+        scope=scope,
+        agenda=agenda,
+        cases=gates.business_cases(session, agenda),
+        decidable=mine,
+        names=names,
+        measure_names=measure_names,
+        present=present,
+        may_note=can(session, actor, "meeting.manage", scope),
+        artefacts=catalogue.citable(session, scope),
+        cited=catalogue.citations(session, [d["id"] for d in record["decisions"]]),
+    )

@@ -6,38 +6,26 @@ from __future__ import annotations
 from typing import IO, Annotated, Any
 
 from fastapi import APIRouter, Depends
-from pydantic import BaseModel, Field, StrictInt
 
 from valuegate.deps import ActorDep, SessionDep, StreamedBody
 from valuegate.feeds import actuals, reading, service
+from valuegate.feeds.schemas import (
+    DecisionIn,
+    FeedIn,
+    FeedPatch,
+    NoticeIn,
+    RuleIn,
+    RulePatch,
+)
 
 router = APIRouter(tags=["feeds"])
 FeedFile = Annotated[IO[bytes], Depends(StreamedBody(lambda: reading.MAX_BYTES))]
-
-
-class FeedIn(BaseModel):
-    name: str = Field(max_length=200)
-    channel: str
-    due_business_day: StrictInt
-    contract: Any
-    owner_id: int | None = None
-    description: str | None = None
-    key_columns: list[str] | None = None
-    reference: dict[str, list[str]] | None = None
-    amount_column: str | None = Field(default=None, max_length=100)
-    tag_column: str | None = Field(default=None, max_length=100)
-    required_tags: list[str] | None = None
 
 
 @router.post("/nodes/{node_id}/feeds", status_code=201)
 def register(node_id: int, body: FeedIn, actor: ActorDep, session: SessionDep) -> dict[str, Any]:
     feed = service.register_feed(session, actor=actor, node_id=node_id, **body.model_dump())
     return {"id": feed.id, "name": feed.name}
-
-
-class FeedPatch(BaseModel):
-    version: int | None = None
-    changes: dict[str, Any]
 
 
 @router.patch("/feeds/{feed_id}")
@@ -62,11 +50,6 @@ def submit(
     return service.submission_view(s)
 
 
-class NoticeIn(BaseModel):
-    period: str
-    note: str = Field(max_length=2000)
-
-
 @router.post("/feeds/{feed_id}/change-notices", status_code=201)
 def announce(feed_id: int, body: NoticeIn, actor: ActorDep, session: SessionDep) -> dict[str, Any]:
     notice = service.announce_change(session, actor=actor, feed_id=feed_id, period=body.period, note=body.note)
@@ -76,16 +59,6 @@ def announce(feed_id: int, body: NoticeIn, actor: ActorDep, session: SessionDep)
 @router.get("/submissions/{submission_id}")
 def submission(submission_id: int, actor: ActorDep, session: SessionDep) -> dict[str, Any]:
     return service.get_submission(session, actor=actor, submission_id=submission_id)
-
-
-class RuleIn(BaseModel):
-    match: dict[str, str]
-    measure_id: StrictInt
-    share: float = 1.0
-    kind: str = "one_time_cost"
-    negate: bool = False
-    owner_id: int | None = None
-    rationale: str | None = Field(default=None, max_length=4000)
 
 
 @router.post("/feeds/{feed_id}/mapping-rules", status_code=201)
@@ -99,11 +72,6 @@ def rules(feed_id: int, actor: ActorDep, session: SessionDep) -> dict[str, Any]:
     return actuals.rules_of(session, actor=actor, feed_id=feed_id)
 
 
-class RulePatch(BaseModel):
-    version: int | None = None
-    changes: dict[str, Any]
-
-
 @router.patch("/mapping-rules/{rule_id}")
 def update_rule(rule_id: int, body: RulePatch, actor: ActorDep, session: SessionDep) -> dict[str, Any]:
     rule = actuals.update_rule(session, actor=actor, rule_id=rule_id, version=body.version, changes=body.changes)
@@ -113,13 +81,6 @@ def update_rule(rule_id: int, body: RulePatch, actor: ActorDep, session: Session
 @router.get("/nodes/{node_id}/proposed-actuals")
 def proposals(node_id: int, actor: ActorDep, session: SessionDep, status: str = "proposed") -> list[dict[str, Any]]:
     return actuals.proposals(session, actor=actor, node_id=node_id, status=status)
-
-
-class DecisionIn(BaseModel):
-    version: int | None = None
-    decision: str
-    amount: str | int | None = None
-    note: str | None = Field(default=None, max_length=2000)
 
 
 @router.post("/proposed-actuals/{proposal_id}/decision")

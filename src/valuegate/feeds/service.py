@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -27,6 +28,7 @@ from valuegate.errors import (
 from valuegate.feeds import actuals, checks, reading, rules
 from valuegate.feeds.models import ChangeNotice, DataFeed, FeedSubmission
 from valuegate.feeds.rules import Column
+from valuegate.portfolio.models import Node
 from valuegate.uow import use_case
 
 CHANNELS = ("system", "manual")
@@ -399,3 +401,90 @@ def calendar(session: Session, *, actor: Actor, node_id: int, months: int = 6) -
                 }
             )
     return rows
+
+
+def _match_columns(feed: DataFeed) -> list[str]:
+    """The columns a mapping rule can match on: the contract's text columns (the key columns for FOCUS)."""
+    contract = json.loads(feed.contract)
+    if not isinstance(contract, list):
+        return list(json.loads(feed.key_columns))
+    return [c["name"] for c in contract if c.get("type", "string") == "string"][:5]
+
+
+@dataclass(frozen=True)
+class CalendarPage:
+    """What the feed calendar of an implementation shows one person: each feed's months, who may submit,
+    hand over and add rules, the ledger's mapping rules and the proposed actuals with who may decide them, and
+    the measures and people its forms offer."""
+
+    node: Node
+    feeds: list[DataFeed]
+    periods: list[str]
+    grid: dict[int, dict[str, dict[str, Any]]]
+    may_submit: dict[int, bool]
+    may_manage: bool
+    rules: dict[int, Any]
+    match_columns: dict[int, list[str]]
+    proposals: list[dict[str, Any]]
+    may_decide: dict[int, bool]
+    measures: list[tuple[int, str]]
+    everyone: list[tuple[int, str]]
+    owners: dict[int, str]
+
+
+def calendar_page(session: Session, *, actor: Actor, node_id: int) -> CalendarPage:
+    from valuegate.auth.policy import RoleIndex, can
+    from valuegate.auth.service import people_choices
+    from valuegate.finance.service import may_enter_actuals
+    from valuegate.health.service import involved_people
+
+    rows = calendar(session, actor=actor, node_id=node_id)
+    node = workstream_node(session, actor, node_id, "node.view")
+    feeds = list(session.scalars(select(DataFeed).where(DataFeed.node_id == node_id).order_by(DataFeed.name)))
+    may_manage = can(session, actor, "change.manage", node)
+    grid: dict[int, dict[str, dict[str, Any]]] = {}
+    for r in rows:
+        grid.setdefault(r["feed_id"], {})[r["period"]] = r
+    proposals = actuals.proposals(session, actor=actor, node_id=node_id)
+    ids = {p["measure_id"] for p in proposals}
+    proposed_for = {n.id: n for n in session.scalars(select(Node).where(Node.id.in_(ids)))} if ids else {}
+    index = RoleIndex.load(session, actor) if proposals else None
+    measures = select(Node.id, Node.name).where(
+        Node.path.startswith(node.path), Node.kind == "measure", Node.archived_at.is_(None)
+    )
+    return CalendarPage(
+        node=node,
+        feeds=feeds,
+        periods=sorted({r["period"] for r in rows}),
+        grid=grid,
+        may_submit={f.id: f.owner_id == actor.person_id or may_manage for f in feeds},
+        may_manage=may_manage,
+        rules=actuals.ledger_rules(session, [f.id for f in feeds if f.amount_column]),
+        match_columns={f.id: _match_columns(f) for f in feeds},
+        proposals=proposals,
+        # Who decides a proposed actual: whoever may enter the measure's actuals (its controller, finance).
+        may_decide={
+            p["id"]: index is not None and may_enter_actuals(session, index.roles(proposed_for[p["measure_id"]]))
+            for p in proposals
+        },
+        measures=[(i, n) for i, n in session.execute(measures.order_by(Node.name))],
+        everyone=involved_people(session, actor=actor, node=node),
+        owners=dict(people_choices(session, actor=actor)),
+    )
+
+
+@dataclass(frozen=True)
+class SubmissionPage:
+    """What a submission's quality report shows: the submission, its feed and the implementation it feeds."""
+
+    submission: dict[str, Any]
+    feed: DataFeed
+    node: Node
+
+
+def submission_page(session: Session, *, actor: Actor, submission_id: int) -> SubmissionPage:
+    from valuegate.portfolio.service import get_node
+
+    view = get_submission(session, actor=actor, submission_id=submission_id)
+    feed = get_feed(session, view["feed_id"])
+    return SubmissionPage(submission=view, feed=feed, node=get_node(session, feed.node_id))

@@ -423,3 +423,47 @@ def actual_periods(session: Session, measure_id: int) -> int:
             )
         )
     )
+
+
+@dataclass(frozen=True)
+class GridView:
+    """What the value grid of a measure shows one person: the measure, its figures, the series they may enter
+    now, today, and who last saved figures (``last_change``, read when asked: after a collision)."""
+
+    node: Node
+    measure: Measure
+    values: dict[str, Any]
+    editable: list[str]
+    today: Any
+    last_change: str | None
+
+
+def grid_view(session: Session, *, actor: Actor, measure_id: int, with_last_change: bool = False) -> GridView:
+    node, measure = get_measure(session, measure_id)
+    require(session, actor, "node.view", node)
+    return GridView(
+        node=node,
+        measure=measure,
+        values=measure_values(session, measure_id),
+        editable=editable_series(session, actor, node, measure),
+        today=today_of(session),
+        last_change=last_values_change(session, measure_id) if with_last_change else None,
+    )
+
+
+def last_values_change(session: Session, measure_id: int) -> str | None:
+    """Who last saved figures on the measure, and when (UTC)."""
+    from valuegate.audit.models import AuditEvent
+    from valuegate.auth.models import Person
+
+    row = session.execute(
+        select(Person.name, AuditEvent.occurred_at)
+        .join(Person, Person.id == AuditEvent.actor_id, isouter=True)
+        .where(AuditEvent.measure_id == measure_id, AuditEvent.action.like("values.%"))
+        .order_by(AuditEvent.id.desc())
+        .limit(1)
+    ).first()
+    if row is None:
+        return None
+    name, at = row
+    return f"{name or 'the system'} at {at:%H:%M} UTC"

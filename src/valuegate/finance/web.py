@@ -14,16 +14,10 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import select
 
-from valuegate.audit.models import AuditEvent
-from valuegate.auth.models import Person
-from valuegate.auth.policy import require
-from valuegate.context import today_of
 from valuegate.errors import DomainError, InvalidInput, StaleVersion
 from valuegate.finance import rules as fin
-from valuegate.finance.service import Entry, editable_series, measure_values, set_figures
-from valuegate.portfolio.service import get_measure
+from valuegate.finance.service import Entry, grid_view, set_figures
 from valuegate.web.forms import TypedForm, parse_money
 from valuegate.web.pages import FormPageDep, Page, PageDep, render
 
@@ -93,20 +87,6 @@ def _months(values: dict[str, Any], today_period: str, extend: int) -> list[str]
     return [fin.add_months(first, i) for i in range(count)]
 
 
-def _last_change(page: Page, measure_id: int) -> str | None:
-    row = page.session.execute(
-        select(Person.name, AuditEvent.occurred_at)
-        .join(Person, Person.id == AuditEvent.actor_id, isouter=True)
-        .where(AuditEvent.measure_id == measure_id, AuditEvent.action.like("values.%"))
-        .order_by(AuditEvent.id.desc())
-        .limit(1)
-    ).first()
-    if row is None:
-        return None
-    name, at = row
-    return f"{name or 'the system'} at {at:%H:%M} UTC"
-
-
 def grid_context(
     page: Page,
     measure_id: int,
@@ -120,12 +100,8 @@ def grid_context(
 ) -> dict[str, Any]:
     """What the grid template needs. ``kept_version`` re-draws a refused (invalid) submission on the version the
     person started from, so saving it again is still checked against what they saw."""
-    s = page.session
-    node, measure = get_measure(s, measure_id)
-    require(s, page.actor, "node.view", node)
-    values = measure_values(s, measure_id)
-    editable = editable_series(s, page.actor, node, measure)
-    today = today_of(s)
+    view = grid_view(page.session, actor=page.actor, measure_id=measure_id, with_last_change=stale)
+    node, measure, values, editable, today = view.node, view.measure, view.values, view.editable, view.today
     months = _months(values, fin.period_of(today.year, today.month), extend)
     typed = typed or Typed()
     kinds = [k for k in fin.KINDS if editable or any(k in values.get(r, {}) for r in ROWS)]
@@ -152,7 +128,7 @@ def grid_context(
         "editable": editable,
         "typed": typed,
         "conflicts": conflicts,
-        "stale_by": _last_change(page, measure_id) if stale else None,
+        "stale_by": view.last_change,
         "error": error,
         "saved": saved,
         "extend": extend,

@@ -25,6 +25,7 @@ from valuegate.gates.models import GateAction, GateDef, GateRequest, StageChange
 from valuegate.milestones.models import Milestone
 from valuegate.portfolio.models import Measure, Node
 from valuegate.portfolio.service import get_measure
+from valuegate.rollups.models import MeasureTotal
 from valuegate.rollups.service import current_values, tracking
 from valuegate.uow import use_case
 
@@ -713,3 +714,38 @@ def inbox(session: Session, *, actor: Actor) -> list[dict[str, Any]]:
                 )
                 break
     return out
+
+
+def business_cases(session: Session, items: list[dict[str, Any]]) -> dict[int, dict[str, Any]]:
+    """The business case of each measure in front of a decision (the inbox, a meeting's agenda), in three queries
+    whatever the count; each item learns who asked and what its approve button can do for the person."""
+    ids = [i["measure_id"] for i in items]
+    if not ids:
+        return {}
+    out: dict[int, dict[str, Any]] = {}
+    for node, measure in session.execute(
+        select(Node, Measure).join(Measure, Measure.node_id == Node.id).where(Node.id.in_(ids))
+    ):
+        out[node.id] = {"node": node, "measure": measure, "totals": {}}
+    totals = select(MeasureTotal).where(MeasureTotal.measure_id.in_(ids), MeasureTotal.kind == "recurring")
+    for t in session.scalars(totals):
+        out[t.measure_id]["totals"][t.series] = t
+    owners = {c["node"].owner_id for c in out.values()} | {i["requested_by"] for i in items}
+    names = dict(session.execute(select(Person.id, Person.name).where(Person.id.in_([o for o in owners if o]))).all())
+    for c in out.values():
+        c["owner"] = names.get(c["node"].owner_id, "—")
+    rationale = {g.to_stage for g in session.scalars(select(GateDef)) if "sponsor_rationale" in g.criteria}
+    for i in items:
+        i["requested_by_name"] = names.get(i["requested_by"], "—")
+        # What the approve button can do for this person: closing is approved only by the controller's sign-off,
+        # and a sponsor's approval of some gates needs a rationale.
+        i["closes"] = i["to_stage"] == "closed"
+        i["needs_rationale"] = i.get("as_role") == "sponsor" and i["to_stage"] in rationale
+    return out
+
+
+def decided_view(session: Session, *, request_id: int) -> dict[str, Any]:
+    """What a decided card shows: the measure and the stage it now stands at (read right after deciding it)."""
+    req = get_request(session, request_id)
+    node, measure = get_measure(session, req.measure_id)
+    return {"measure_id": node.id, "measure_name": node.name, "stage": measure.stage}

@@ -1,59 +1,35 @@
-"""The decision inbox: the gate requests a person may decide, with the business case in front of them."""
+"""The decision inbox: the gate requests a person may decide, with the business case in front of them.
+
+Approve, reject and defer are each one route and one use-case below the inbox's address, read by the API's own
+schemas (``DecisionIn``, ``DeferIn``). In place (htmx) the card becomes the outcome, or comes back with what was
+typed and the problem beside its field; without JavaScript the inbox is drawn again the same way, or the browser is
+sent back to it (``web/forms.submit_form``).
+"""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from collections.abc import Callable
+from typing import Any
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlalchemy import select
+from pydantic import BaseModel
 
-from valuegate.auth.models import Person
+from valuegate.dependencies.schemas import AckIn
 from valuegate.dependencies.service import acknowledge_impact
 from valuegate.errors import DomainError, InvalidInput
 from valuegate.gates import service as gates
-from valuegate.gates.models import GateDef
-from valuegate.portfolio.models import Measure, Node
-from valuegate.portfolio.service import get_measure
-from valuegate.rollups.models import MeasureTotal
-from valuegate.web.forms import parse_day
-from valuegate.web.pages import FormPageDep, Page, PageDep, render, submit
+from valuegate.gates.schemas import DecisionIn, DeferIn
+from valuegate.web.forms import NO_FORM, FormState, TypedForm, read_form, submit_form
+from valuegate.web.pages import FormPageDep, Page, PageDep, render
 
 router = APIRouter(include_in_schema=False)
-
-
-def business_cases(page: Page, items: list[dict[str, Any]]) -> dict[int, dict[str, Any]]:
-    """The business case of each measure in the inbox, in three queries whatever the count."""
-    ids = [i["measure_id"] for i in items]
-    if not ids:
-        return {}
-    s = page.session
-    out: dict[int, dict[str, Any]] = {}
-    for node, measure in s.execute(
-        select(Node, Measure).join(Measure, Measure.node_id == Node.id).where(Node.id.in_(ids))
-    ):
-        out[node.id] = {"node": node, "measure": measure, "totals": {}}
-    for t in s.scalars(select(MeasureTotal).where(MeasureTotal.measure_id.in_(ids), MeasureTotal.kind == "recurring")):
-        out[t.measure_id]["totals"][t.series] = t
-    owners = {c["node"].owner_id for c in out.values()} | {i["requested_by"] for i in items}
-    names = dict(s.execute(select(Person.id, Person.name).where(Person.id.in_([o for o in owners if o]))).all())
-    for c in out.values():
-        c["owner"] = names.get(c["node"].owner_id, "—")
-    rationale = {g.to_stage for g in s.scalars(select(GateDef)) if "sponsor_rationale" in g.criteria}
-    for i in items:
-        i["requested_by_name"] = names.get(i["requested_by"], "—")
-        # What the approve button can do for this person: closing is approved only by the controller's sign-off,
-        # and a sponsor's approval of some gates needs a rationale.
-        i["closes"] = i["to_stage"] == "closed"
-        i["needs_rationale"] = i.get("as_role") == "sponsor" and i["to_stage"] in rationale
-    return out
-
 
 PAGE_SIZE = 25
 
 
 def inbox_page(
-    request: Request, page: Page, *, number: int = 1, error: str | None = None, status: int = 200
+    request: Request, page: Page, *, number: int = 1, form: FormState = NO_FORM, status: int = 200
 ) -> Response:
     """The oldest requests first, a page at a time (a PMO lead may have hundreds waiting)."""
     items = page.inbox
@@ -69,9 +45,9 @@ def inbox_page(
             "total": len(items),
             "number": number,
             "pages": pages,
-            "cases": business_cases(page, shown),
+            "cases": gates.business_cases(page.session, shown),
             "acknowledgements": page.acknowledgements,
-            "error": error,
+            "form": form,
         },
         status,
     )
@@ -91,63 +67,95 @@ def inbox(request: Request, page: PageDep, page_no: str = Query("1", alias="page
     return inbox_page(request, page, number=int(page_no))
 
 
-@router.post("/service-impacts/{impact_id}/acknowledge")
-def acknowledge(request: Request, impact_id: int, page: FormPageDep, note: Annotated[str, Form()] = "") -> Response:
-    return submit(
-        page,
-        lambda: acknowledge_impact(page.session, actor=page.actor, impact_id=impact_id, note=note.strip() or None),
+@router.post("/inbox/impacts/{impact_id}/acknowledge")
+def acknowledge(request: Request, impact_id: int, page: FormPageDep, typed: TypedForm) -> Response:
+    def act(body: AckIn) -> object:
+        return acknowledge_impact(page.session, actor=page.actor, impact_id=impact_id, note=body.note)
+
+    return submit_form(
+        page.session,
+        form=f"ack-{impact_id}",
+        values=typed,
+        schema=AckIn,
+        act=act,
         then="/inbox#acknowledgements",
-        failure=lambda exc: inbox_page(request, page, error=exc.detail, status=exc.status),
+        redraw=lambda state, status: inbox_page(request, page, form=state, status=status),
     )
 
 
-@router.post("/gate-requests/{request_id}/decide")
-def decide(
+def _decide(
     request: Request,
+    page: Page,
     request_id: int,
-    page: FormPageDep,
-    decision: Annotated[str, Form()],
-    comment: Annotated[str, Form()] = "",
-    until: Annotated[str, Form()] = "",
+    typed: dict[str, str],
+    schema: type[BaseModel],
+    act: Callable[[Any], object],
+    outcome: Callable[[Any], str],
 ) -> Response:
-    s, actor = page.session, page.actor
-
-    def act() -> None:
-        if decision == "approve":
-            gates.approve(s, actor=actor, request_id=request_id, comment=comment or None)
-        elif decision == "reject":
-            gates.reject(s, actor=actor, request_id=request_id, comment=comment)
-        elif decision == "defer":
-            day = parse_day(until, "The new date of a deferral")
-            gates.defer(s, actor=actor, request_id=request_id, until=day, reason=comment)
-        else:
-            raise InvalidInput(f"Unknown decision {decision!r}; approve, reject or defer.")
-
+    """One decision on a request: in place (htmx) the card becomes the outcome or comes back refused, with what
+    was typed and the problems beside their fields; without JavaScript, the inbox."""
+    name = f"decide-{request_id}"
     if request.headers.get("HX-Request") != "true":
-        return submit(
-            page, act, then="/inbox", failure=lambda exc: inbox_page(request, page, error=exc.detail, status=exc.status)
+        return submit_form(
+            page.session,
+            form=name,
+            values=typed,
+            schema=schema,
+            act=act,
+            then="/inbox",
+            redraw=lambda state, status: inbox_page(request, page, form=state, status=status),
         )
-    # In place (htmx): the card becomes the outcome, or comes back with the reason and what was typed.
     try:
-        act()
+        body = read_form(schema, typed)
+        act(body)
     except DomainError as exc:
-        s.rollback()
+        page.session.rollback()
         item = next((i for i in page.inbox if i["id"] == request_id), None)
-        if item is None:
+        if item is None:  # not (or no longer) this person's to decide: no card to draw again
             return render(request, page, "error_fragment.html", {"message": exc.detail}, exc.status)
         context = {
             "i": item,
-            "c": business_cases(page, [item]).get(item["measure_id"]),
-            "card_error": exc.detail,
-            "typed": {"comment": comment, "until": until},
+            "c": gates.business_cases(page.session, [item]).get(item["measure_id"]),
+            "form": FormState.refused(name, typed, exc),
         }
         return render(request, page, "gates/decision.html", context, exc.status)
-    req = gates.get_request(s, request_id)
-    node, measure = get_measure(s, req.measure_id)
-    outcome = {"approve": "Approved", "reject": "Rejected", "defer": f"Deferred until {until}"}[decision]
-    return render(
-        request,
-        page,
-        "gates/decided.html",
-        {"outcome": outcome, "measure_id": node.id, "measure_name": node.name, "stage": measure.stage},
+    decided = gates.decided_view(page.session, request_id=request_id)
+    return render(request, page, "gates/decided.html", {**decided, "outcome": outcome(body)})
+
+
+def _approve(page: Page, request_id: int) -> Callable[[DecisionIn], object]:
+    return lambda body: gates.approve(
+        page.session, actor=page.actor, request_id=request_id, comment=body.comment, version=body.version
     )
+
+
+@router.post("/inbox/{request_id}/approve")
+def approve(request: Request, request_id: int, page: FormPageDep, typed: TypedForm) -> Response:
+    return _decide(request, page, request_id, typed, DecisionIn, _approve(page, request_id), lambda b: "Approved")
+
+
+@router.post("/inbox/{request_id}/reject")
+def reject(request: Request, request_id: int, page: FormPageDep, typed: TypedForm) -> Response:
+    def act(body: DecisionIn) -> object:
+        return gates.reject(
+            page.session, actor=page.actor, request_id=request_id, comment=body.comment or "", version=body.version
+        )
+
+    return _decide(request, page, request_id, typed, DecisionIn, act, lambda b: "Rejected")
+
+
+@router.post("/inbox/{request_id}/defer")
+def defer(request: Request, request_id: int, page: FormPageDep, typed: TypedForm) -> Response:
+    def act(body: DeferIn) -> object:
+        return gates.defer(
+            page.session,
+            actor=page.actor,
+            request_id=request_id,
+            until=body.until,
+            reason=body.reason,
+            version=body.version,
+        )
+
+    # The card names the deferral's reason its comment, as for approving and rejecting.
+    typed = {**typed, "reason": typed.get("comment", "")}
+    return _decide(request, page, request_id, typed, DeferIn, act, lambda b: f"Deferred until {b.until}")

@@ -8,11 +8,21 @@ from datetime import date
 from typing import Any
 
 from fastapi import APIRouter
-from pydantic import BaseModel, Field, StrictInt
 
 from valuegate.deps import ActorDep, SessionDep
 from valuegate.errors import InvalidInput
 from valuegate.health import catalogue, plays, service
+from valuegate.health.schemas import (
+    ActionPatch,
+    ArtefactIn,
+    ArtefactPatch,
+    CiteIn,
+    OutcomeIn,
+    PlayIn,
+    ProfileIn,
+    UseIn,
+    UsesIn,
+)
 
 router = APIRouter(tags=["health"])
 
@@ -25,14 +35,6 @@ def health(node_id: int, actor: ActorDep, session: SessionDep) -> dict[str, Any]
 @router.post("/nodes/{node_id}/health/run")
 def run(node_id: int, actor: ActorDep, session: SessionDep) -> dict[str, Any]:
     return service.run_now(session, actor=actor, node_id=node_id)
-
-
-class ProfileIn(BaseModel):
-    version: int | None = None
-    live_on: date | None = None
-    maturity_level: StrictInt | None = None
-    analyst_fte: float | None = None
-    thresholds: dict[str, Any] | None = None
 
 
 @router.patch("/nodes/{node_id}/health/profile")
@@ -48,21 +50,6 @@ def portfolio(actor: ActorDep, session: SessionDep) -> list[dict[str, Any]]:
     return service.portfolio(session, actor=actor)
 
 
-class ArtefactIn(BaseModel):
-    name: str = Field(max_length=200)
-    kind: str = "report"
-    owner_id: int | None = None
-    audience_group_id: int | None = None
-    audience: str | None = Field(default=None, max_length=300)
-    audience_size: StrictInt | None = None
-    decisions: str | None = Field(default=None, max_length=4000)
-    layer: str | None = None
-    rationale: str | None = Field(default=None, max_length=4000)
-    feed_id: int | None = None
-    usage_system: str | None = Field(default=None, max_length=100)
-    published_on: date | None = None
-
-
 @router.get("/nodes/{node_id}/artefacts")
 def artefacts(node_id: int, actor: ActorDep, session: SessionDep) -> list[dict[str, Any]]:
     return catalogue.catalogue(session, actor=actor, node_id=node_id)
@@ -72,11 +59,6 @@ def artefacts(node_id: int, actor: ActorDep, session: SessionDep) -> list[dict[s
 def register(node_id: int, body: ArtefactIn, actor: ActorDep, session: SessionDep) -> dict[str, Any]:
     item = catalogue.register(session, actor=actor, node_id=node_id, **body.model_dump(exclude_unset=True))
     return {"id": item.id, "name": item.name, "version": item.version}
-
-
-class ArtefactPatch(BaseModel):
-    version: int | None = None
-    changes: dict[str, Any]
 
 
 @router.patch("/artefacts/{artefact_id}")
@@ -91,26 +73,14 @@ def update(artefact_id: int, body: ArtefactPatch, actor: ActorDep, session: Sess
     return {"id": item.id, "status": item.status, "version": item.version}
 
 
-class UseIn(BaseModel):
-    action: str = "view"
-
-
 @router.post("/artefacts/{artefact_id}/uses", status_code=204)
 def use(artefact_id: int, body: UseIn, actor: ActorDep, session: SessionDep) -> None:
     catalogue.record_use(session, actor=actor, artefact_id=artefact_id, action=body.action)
 
 
-class UsesIn(BaseModel):
-    uses: list[Any]
-
-
 @router.post("/nodes/{node_id}/artefact-uses")
 def import_uses(node_id: int, body: UsesIn, actor: ActorDep, session: SessionDep) -> dict[str, int]:
     return {"recorded": catalogue.import_uses(session, actor=actor, node_id=node_id, uses=body.uses)}
-
-
-class CiteIn(BaseModel):
-    artefact_ids: list[StrictInt]
 
 
 @router.post("/decisions/{decision_id}/citations")
@@ -119,47 +89,16 @@ def cite(decision_id: int, body: CiteIn, actor: ActorDep, session: SessionDep) -
     return {"decision_id": decision_id, "artefact_ids": cited}
 
 
-class PlayIn(BaseModel):
-    detector: str
-    play: str
-    owner_id: StrictInt
-    due_on: date | None = None
-
-
 @router.post("/nodes/{node_id}/health/actions", status_code=201)
 def take(node_id: int, body: PlayIn, actor: ActorDep, session: SessionDep) -> dict[str, Any]:
     action = plays.take(session, actor=actor, node_id=node_id, **body.model_dump())
     return plays.action_view(action, None)
 
 
-class ActionPatch(BaseModel):
-    version: int | None = None
-    status: str
-    outcome: str | None = Field(default=None, max_length=4000)
-
-
 @router.patch("/health/actions/{action_id}")
 def close(action_id: int, body: ActionPatch, actor: ActorDep, session: SessionDep) -> dict[str, Any]:
     action = plays.update_action(session, actor=actor, action_id=action_id, **body.model_dump())
     return plays.action_view(action, None)
-
-
-class Part(BaseModel):
-    part: str = Field(max_length=300)
-    owner_id: StrictInt
-
-
-class Deliverable(BaseModel):
-    deliverable: str = Field(max_length=300)
-    every: str = Field(max_length=100)
-
-
-class OutcomeIn(BaseModel):
-    good_looks_like: str = Field(max_length=4000)
-    parts: list[Part]
-    cadence: list[Deliverable]
-    review_on: date
-    action_id: int | None = None
 
 
 @router.post("/nodes/{node_id}/health/outcomes", status_code=201)

@@ -5,6 +5,7 @@ portfolio's implementations ordered by health."""
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -13,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from valuegate.adoption.models import SuccessMetric
 from valuegate.audit import service as audit
-from valuegate.auth.policy import Actor, visible_nodes
+from valuegate.auth.policy import Actor, can, visible_nodes
 from valuegate.change.models import LegacyProcess
 from valuegate.change.service import workstream_node
 from valuegate.context import today_of
@@ -288,3 +289,59 @@ def portfolio(session: Session, *, actor: Actor, limit: int = 500, offset: int =
             }
         )
     return out
+
+
+SMALL_ORGANISATION = 150
+
+
+def involved_people(session: Session, *, actor: Actor, node: Node) -> list[tuple[int, str]]:
+    """Whom the forms offer as owners: everyone in a small organisation; in a large one the people already
+    involved in this implementation (its roles, stakeholders, champions, data and artefact owners, legacy owners,
+    those granted access) and the signed-in person — a list of thousands helps nobody choose."""
+    from valuegate.auth.models import NodeGrant
+    from valuegate.auth.service import people_choices
+    from valuegate.change.models import Champion, Stakeholder
+
+    everyone = people_choices(session, actor=actor)
+    if len(everyone) <= SMALL_ORGANISATION:
+        return everyone
+    ids = {node.owner_id, node.sponsor_id, node.controller_id, actor.person_id}
+    for q in (
+        select(Stakeholder.person_id).where(Stakeholder.node_id == node.id),
+        select(Champion.person_id).where(Champion.node_id == node.id),
+        select(DataFeed.owner_id).where(DataFeed.node_id == node.id),
+        select(Artefact.owner_id).where(Artefact.node_id == node.id),
+        select(LegacyProcess.owner_id).where(LegacyProcess.node_id == node.id),
+        select(NodeGrant.person_id).where(NodeGrant.node_id == node.id),
+    ):
+        ids |= set(session.scalars(q))
+    return [(i, n) for i, n in everyone if i in ids]
+
+
+@dataclass(frozen=True)
+class HealthPage:
+    """What an implementation's health page shows one person: the health view, the model catalogue, the audience
+    groups and people its forms offer, and whether the person may manage it."""
+
+    node: Node
+    health: dict[str, Any]
+    catalogue: list[dict[str, Any]]
+    groups: list[dict[str, Any]]
+    everyone: list[tuple[int, str]]
+    may_manage: bool
+
+
+def health_page(session: Session, *, actor: Actor, node_id: int) -> HealthPage:
+    from valuegate.change import service as change
+    from valuegate.health import catalogue
+
+    view = health(session, actor=actor, node_id=node_id)
+    node = workstream_node(session, actor, node_id, "node.view")
+    return HealthPage(
+        node=node,
+        health=view,
+        catalogue=catalogue.catalogue(session, actor=actor, node_id=node_id),
+        groups=change.groups(session, actor=actor, node_id=node_id),
+        everyone=involved_people(session, actor=actor, node=node),
+        may_manage=can(session, actor, "change.manage", node),
+    )

@@ -1,33 +1,39 @@
 """The health monitor in the browser: an implementation's health page (score, breakdown, weekly trend, each
 detector's figures and evidence, the plays and the actions taken, the minimum viable outcome, the model catalogue
-and the profile), and the portfolio's implementations by health."""
+and the profile), and the portfolio's implementations by health.
+
+Each form is one route and one use-case below the page's address, read by the API's own schema
+(``web/forms.submit_form``): refused, the page is drawn again with what was typed and the problem beside its field;
+accepted, the browser is sent back to the page.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlalchemy import select
+from pydantic import ValidationError
 
-from valuegate.auth.admin_web import active_people
-from valuegate.auth.models import NodeGrant
-from valuegate.auth.policy import can
-from valuegate.change import service as change
-from valuegate.change.models import Champion, LegacyProcess, Stakeholder
 from valuegate.errors import InvalidInput
-from valuegate.feeds.models import DataFeed
 from valuegate.health import catalogue, plays, service
-from valuegate.health.models import Artefact
+from valuegate.health.schemas import (
+    ActionPatch,
+    ArtefactCareIn,
+    ArtefactIn,
+    OutcomeHeadIn,
+    OutcomeIn,
+    PlayIn,
+    ProfileIn,
+    RunIn,
+)
 from valuegate.health.thresholds import DETECTOR_NAMES
-from valuegate.portfolio.models import Node
-from valuegate.portfolio.service import get_node
-from valuegate.web.forms import TypedForm, optional_day, optional_id, parse_day, whole_number
-from valuegate.web.pages import FormPageDep, Page, PageDep, problem_text, render, submit
+from valuegate.web.forms import NO_FORM, FormState, TypedForm, submit_form, version_and_changes
+from valuegate.web.pages import FormPageDep, Page, PageDep, render
 
 router = APIRouter(include_in_schema=False)
 PARTS_ROWS = 4
-SMALL_ORGANISATION = 150
 PAGE_SIZE = 100
 CADENCE_ROWS = 3
 FIGURE_LABELS = {
@@ -43,27 +49,6 @@ FIGURE_LABELS = {
     "rules_per_analyst": "rules per analyst",
 }
 SHARES = {"consumer_coverage", "on_time_rate", "retirement_progress", "undocumented_share", "wow_change"}
-
-
-def involved_people(page: Page, node: Node) -> list[tuple[int, str]]:
-    """Whom the forms offer as owners: everyone in a small organisation; in a large one the people already
-    involved in this implementation (its roles, stakeholders, champions, data and artefact owners, legacy owners,
-    those granted access) and the signed-in person — a list of thousands helps nobody choose."""
-    everyone = active_people(page)
-    if len(everyone) <= SMALL_ORGANISATION:
-        return everyone
-    s = page.session
-    ids = {node.owner_id, node.sponsor_id, node.controller_id, page.actor.person_id}
-    for q in (
-        select(Stakeholder.person_id).where(Stakeholder.node_id == node.id),
-        select(Champion.person_id).where(Champion.node_id == node.id),
-        select(DataFeed.owner_id).where(DataFeed.node_id == node.id),
-        select(Artefact.owner_id).where(Artefact.node_id == node.id),
-        select(LegacyProcess.owner_id).where(LegacyProcess.node_id == node.id),
-        select(NodeGrant.person_id).where(NodeGrant.node_id == node.id),
-    ):
-        ids |= set(s.scalars(q))
-    return [(i, n) for i, n in everyone if i in ids]
 
 
 def figures(signal: dict[str, Any]) -> list[tuple[str, str]]:
@@ -83,39 +68,25 @@ def figures(signal: dict[str, Any]) -> list[tuple[str, str]]:
     return out
 
 
-def health_page(
-    request: Request,
-    page: Page,
-    node_id: int,
-    *,
-    typed: dict[str, str] | None = None,
-    error: str | None = None,
-    status: int = 200,
-) -> Response:
-    s = page.session
-    view = service.health(s, actor=page.actor, node_id=node_id)
-    node = get_node(s, node_id)
+def health_page(request: Request, page: Page, node_id: int, form: FormState = NO_FORM, status: int = 200) -> Response:
+    view = service.health_page(page.session, actor=page.actor, node_id=node_id)
     return render(
         request,
         page,
         "health/health.html",
         {
             "active": "health",
-            "node": node,
-            "h": view,
+            "view": view,
+            "node": view.node,
+            "h": view.health,
             "figures": figures,
-            "catalogue": catalogue.catalogue(s, actor=page.actor, node_id=node_id),
-            "groups": change.groups(s, actor=page.actor, node_id=node_id),
-            "everyone": involved_people(page, node),
             "kinds": catalogue.KINDS,
             "statuses": catalogue.STATUSES,
             "layers": catalogue.LAYERS,
             "names": DETECTOR_NAMES,
-            "may_manage": can(s, page.actor, "change.manage", node),
             "parts_rows": range(PARTS_ROWS),
             "cadence_rows": range(CADENCE_ROWS),
-            "typed": typed or {},
-            "error": error,
+            "form": form,
         },
         status,
     )
@@ -126,8 +97,37 @@ def health(request: Request, node_id: int, page: PageDep) -> Response:
     return health_page(request, page, node_id)
 
 
+def _submit(
+    request: Request,
+    page: Page,
+    node_id: int,
+    form: str,
+    typed: dict[str, str],
+    schema: Any,
+    act: Callable[[Any], object],
+) -> Response:
+    return submit_form(
+        page.session,
+        form=form,
+        values=typed,
+        schema=schema,
+        act=act,
+        then=f"/portfolio/{node_id}/health",
+        redraw=lambda state, status: health_page(request, page, node_id, state, status),
+    )
+
+
+@router.post("/portfolio/{node_id}/health/run")
+def run_now(request: Request, node_id: int, page: FormPageDep, typed: TypedForm) -> Response:
+    def act(body: RunIn) -> object:
+        return service.run_now(page.session, actor=page.actor, node_id=node_id)
+
+    return _submit(request, page, node_id, "run", typed, RunIn, act)
+
+
 def _thresholds(text: str) -> dict[str, float]:
-    """Overrides typed one per line as ``name = value``."""
+    """Overrides typed one per line as ``name = value`` (the form's ``overrides``: the schema's ``thresholds`` is
+    a mapping, not text)."""
     out: dict[str, float] = {}
     for n, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
@@ -138,123 +138,123 @@ def _thresholds(text: str) -> dict[str, float]:
                 raise ValueError
             out[name.strip()] = float(value.strip())
         except ValueError:
-            raise InvalidInput(f"Threshold line {n} is 'name = number' (got {line.strip()!r}).") from None
+            problem = f"Line {n} is 'name = number' (got {line.strip()!r})."
+            raise InvalidInput(
+                f"Threshold {problem[0].lower()}{problem[1:]}", errors=[{"at": "overrides", "problem": problem}]
+            ) from None
     return out
 
 
-@router.post("/portfolio/{node_id}/health")
-def health_action(request: Request, node_id: int, page: FormPageDep, typed: TypedForm) -> Response:
-    what = typed.get("what")
-    s = page.session
+@router.post("/portfolio/{node_id}/health/profile")
+def set_profile(request: Request, node_id: int, page: FormPageDep, typed: TypedForm) -> Response:
+    def act(body: ProfileIn) -> object:
+        version, changes = version_and_changes(body)
+        # The form shows every field: one emptied is cleared, the overrides are those listed now.
+        cleared: dict[str, Any] = {f: None for f in ("live_on", "maturity_level", "analyst_fte") if f in typed}
+        thresholds = _thresholds(typed.get("overrides", ""))
+        return service.set_profile(
+            page.session,
+            actor=page.actor,
+            node_id=node_id,
+            version=version,
+            changes={**cleared, **changes, "thresholds": thresholds},
+        )
 
-    def act() -> object:
-        if what == "run":
-            return service.run_now(s, actor=page.actor, node_id=node_id)
-        if what == "profile":
-            level = typed.get("maturity_level", "")
-            fte = typed.get("analyst_fte", "").strip()
-            try:
-                analyst = float(fte) if fte else None
-            except ValueError:
-                raise InvalidInput("The analyst capacity is a number of full-time people, such as 1.5.") from None
-            version = typed.get("version", "")
-            return service.set_profile(
-                s,
-                actor=page.actor,
-                node_id=node_id,
-                version=int(version) if version.isdigit() else None,
-                changes={
-                    "live_on": optional_day(typed.get("live_on", ""), "The go-live date"),
-                    "maturity_level": whole_number(level, "The maturity level", optional=True),
-                    "analyst_fte": analyst,
-                    "thresholds": _thresholds(typed.get("thresholds", "")),
-                },
-            )
-        if what == "artefact":
-            published = optional_day(typed.get("published_on", ""), "The publication date")
-            return catalogue.register(
-                s,
-                actor=page.actor,
-                node_id=node_id,
-                name=typed.get("name", ""),
-                kind=typed.get("kind", ""),
-                owner_id=optional_id(typed.get("owner_id", ""), "owner"),
-                audience_group_id=optional_id(typed.get("audience_group_id", ""), "audience"),
-                decisions=typed.get("decisions", "").strip() or None,
-                layer=typed.get("layer", "").strip() or None,
-                rationale=typed.get("rationale", "").strip() or None,
-                **({"published_on": published} if published else {}),
-            )
-        if what == "artefact_update":
-            version = typed.get("version", "")
-            changes: dict[str, object] = {"owner_id": optional_id(typed.get("owner_id", ""), "owner")}
-            if typed.get("status"):
-                changes["status"] = typed["status"]
-                changes["status_reason"] = typed.get("status_reason", "").strip() or None
-            return catalogue.update(
-                s,
-                actor=page.actor,
-                artefact_id=optional_id(typed.get("artefact_id", ""), "artefact") or 0,
-                version=int(version) if version.isdigit() else None,
-                changes=changes,
-            )
-        if what == "play":
-            owner = optional_id(typed.get("owner_id", ""), "owner")
-            if owner is None:
-                raise InvalidInput("Choose who owns the action.")
-            return plays.take(
-                s,
-                actor=page.actor,
-                node_id=node_id,
-                detector=typed.get("detector", ""),
-                play=typed.get("play", ""),
-                owner_id=owner,
-                due_on=optional_day(typed.get("due_on", ""), "The due date"),
-            )
-        if what == "close":
-            version = typed.get("version", "")
-            return plays.update_action(
-                s,
-                actor=page.actor,
-                action_id=optional_id(typed.get("action_id", ""), "action") or 0,
-                version=int(version) if version.isdigit() else None,
-                status=typed.get("status", ""),
-                outcome=typed.get("outcome", ""),
-            )
-        if what == "outcome":
-            parts = []
-            for i in range(PARTS_ROWS):
-                part, chosen = typed.get(f"part_{i}", "").strip(), typed.get(f"part_owner_{i}", "")
-                if part or chosen:
-                    owner_id = optional_id(chosen, f"owner of part {i + 1}")
-                    if owner_id is None:
-                        raise InvalidInput(f"Part {i + 1} ({part}) needs its owner.")
-                    parts.append({"part": part, "owner_id": owner_id})
-            cadence = [
-                {"deliverable": typed.get(f"deliverable_{i}", ""), "every": typed.get(f"every_{i}", "")}
-                for i in range(CADENCE_ROWS)
-                if typed.get(f"deliverable_{i}", "").strip() or typed.get(f"every_{i}", "").strip()
-            ]
-            return plays.agree_outcome(
-                s,
-                actor=page.actor,
-                node_id=node_id,
-                good_looks_like=typed.get("good_looks_like", ""),
-                parts=parts,
-                cadence=cadence,
-                review_on=parse_day(typed.get("review_on", ""), "The review date"),
-                action_id=optional_id(typed.get("action_id", ""), "action"),
-            )
-        raise InvalidInput("Unknown action.")
+    return _submit(request, page, node_id, "profile", typed, ProfileIn, act)
 
-    return submit(
-        page,
-        act,
-        then=f"/portfolio/{node_id}/health",
-        failure=lambda exc: health_page(
-            request, page, node_id, typed=typed, error=problem_text(exc), status=exc.status
-        ),
-    )
+
+@router.post("/portfolio/{node_id}/health/artefacts")
+def register_artefact(request: Request, node_id: int, page: FormPageDep, typed: TypedForm) -> Response:
+    def act(body: ArtefactIn) -> object:
+        return catalogue.register(
+            page.session, actor=page.actor, node_id=node_id, **body.model_dump(exclude_unset=True)
+        )
+
+    return _submit(request, page, node_id, "artefact", typed, ArtefactIn, act)
+
+
+@router.post("/portfolio/{node_id}/health/artefacts/{artefact_id}")
+def care_for_artefact(
+    request: Request, node_id: int, artefact_id: int, page: FormPageDep, typed: TypedForm
+) -> Response:
+    def act(body: ArtefactCareIn) -> object:
+        version, given = version_and_changes(body)
+        changes: dict[str, object] = {"owner_id": given.get("owner_id")}  # the form always shows the owner
+        if given.get("status"):
+            changes["status"] = given["status"]
+            changes["status_reason"] = given.get("status_reason")
+        return catalogue.update(
+            page.session, actor=page.actor, artefact_id=artefact_id, version=version, changes=changes
+        )
+
+    return _submit(request, page, node_id, f"artefact-{artefact_id}", typed, ArtefactCareIn, act)
+
+
+@router.post("/portfolio/{node_id}/health/actions")
+def take_play(request: Request, node_id: int, page: FormPageDep, typed: TypedForm) -> Response:
+    def act(body: PlayIn) -> object:
+        return plays.take(page.session, actor=page.actor, node_id=node_id, **body.model_dump())
+
+    name = f"play-{typed.get('detector', '')}-{typed.get('play', '')}"
+    return _submit(request, page, node_id, name, typed, PlayIn, act)
+
+
+@router.post("/portfolio/{node_id}/health/actions/{action_id}")
+def close_action(request: Request, node_id: int, action_id: int, page: FormPageDep, typed: TypedForm) -> Response:
+    def act(body: ActionPatch) -> object:
+        return plays.update_action(page.session, actor=page.actor, action_id=action_id, **body.model_dump())
+
+    return _submit(request, page, node_id, f"action-{action_id}", typed, ActionPatch, act)
+
+
+def _rows(typed: dict[str, str]) -> tuple[list[dict[str, Any]], list[dict[str, str]]]:
+    """The outcome form's numbered rows: who owns which part, and the cadence (a row left empty is not given)."""
+    parts, problems = [], []
+    for i in range(PARTS_ROWS):
+        part, owner = typed.get(f"part_{i}", "").strip(), typed.get(f"part_owner_{i}", "").strip()
+        if part or owner:
+            if not owner:
+                problems.append({"at": f"part_owner_{i}", "problem": f"Part {i + 1} ({part}) needs its owner."})
+            parts.append({"part": part, "owner_id": int(owner) if owner.isdigit() else owner})
+    if problems:
+        raise InvalidInput(problems[0]["problem"], errors=problems)
+    cadence = [
+        {"deliverable": typed.get(f"deliverable_{i}", ""), "every": typed.get(f"every_{i}", "")}
+        for i in range(CADENCE_ROWS)
+        if typed.get(f"deliverable_{i}", "").strip() or typed.get(f"every_{i}", "").strip()
+    ]
+    return parts, cadence
+
+
+ROW_FIELDS = {
+    ("parts", "part"): "part_",
+    ("parts", "owner_id"): "part_owner_",
+    ("cadence", "deliverable"): "deliverable_",
+    ("cadence", "every"): "every_",
+}
+
+
+def _row_field(loc: tuple[Any, ...]) -> str:
+    """Where a row's problem is drawn: ``parts.1.owner_id`` is the form's ``part_owner_1``."""
+    if len(loc) == 3 and (loc[0], loc[2]) in ROW_FIELDS:
+        return f"{ROW_FIELDS[(loc[0], loc[2])]}{loc[1]}"
+    return ".".join(str(p) for p in loc)
+
+
+@router.post("/portfolio/{node_id}/health/outcomes")
+def agree_outcome(request: Request, node_id: int, page: FormPageDep, typed: TypedForm) -> Response:
+    def act(head: OutcomeHeadIn) -> object:
+        parts, cadence = _rows(typed)
+        try:
+            body = OutcomeIn.model_validate({**head.model_dump(), "parts": parts, "cadence": cadence})
+        except ValidationError as exc:
+            from valuegate.app import plain_problem
+
+            problems = [{"at": _row_field(e["loc"]), "problem": plain_problem(e)} for e in exc.errors()]
+            raise InvalidInput("Some fields need another look.", errors=problems) from exc
+        return plays.agree_outcome(page.session, actor=page.actor, node_id=node_id, **body.model_dump())
+
+    return _submit(request, page, node_id, "outcome", typed, OutcomeHeadIn, act)
 
 
 @router.get("/health", response_class=HTMLResponse)
