@@ -24,15 +24,17 @@ from valuegate.config import Settings, load_settings
 from valuegate.db import Database
 from valuegate.errors import DomainError
 from valuegate.feedback.privacy import guard_logs
+from valuegate.schemas import PROBLEM_MEDIA_TYPE as PROBLEM
+from valuegate.schemas import problem_schemas
 from valuegate.web.pages import SignInRequired
 from valuegate.web.security import security_headers
 
-PROBLEM = "application/problem+json"
 
-
-def problem(status: int, title: str, detail: str, **extra: object) -> JSONResponse:
+def problem(
+    status: int, title: str, detail: str, headers: Mapping[str, str] | None = None, **extra: object
+) -> JSONResponse:
     body = {"type": "about:blank", "title": title, "status": status, "detail": detail, **extra}
-    return JSONResponse(body, status_code=status, media_type=PROBLEM)
+    return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)
 
 
 # PostgreSQL: deadlock detected, serialization failure, lock not available.
@@ -59,6 +61,8 @@ _PLAIN = {
 
 def plain_problem(error: Mapping[str, Any]) -> str:
     """Pydantic's error in words a person understands; money is always whole minor units."""
+    if error.get("type") == "literal_error":
+        return f"must be one of {error.get('ctx', {}).get('expected', 'the listed values')}"
     text = _PLAIN.get(str(error.get("type")), str(error.get("msg", "is not valid")))
     loc = error.get("loc", ())
     if text == "must be a whole number" and loc and "amount" in str(loc[-1]):
@@ -149,7 +153,8 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
         titles = {404: "Not found", 405: "Method not allowed", 401: "Not signed in"}
-        return problem(exc.status_code, titles.get(exc.status_code, "Error"), str(exc.detail))
+        # Starlette's own headers stay: a 405 names the methods the path has in Allow.
+        return problem(exc.status_code, titles.get(exc.status_code, "Error"), str(exc.detail), headers=exc.headers)
 
     from valuegate.adoption.api import router as adoption_router
     from valuegate.audit.api import router as audit_router
@@ -238,6 +243,17 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
     if settings.assets_dir.is_dir():
         app.mount("/assets", StaticFiles(directory=str(settings.assets_dir)), name="assets")
     app.middleware("http")(security_headers)
+
+    document = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        """FastAPI's document, with the problem+json shape the API routers' error answers refer to."""
+        if app.openapi_schema is None:
+            document().setdefault("components", {}).setdefault("schemas", {}).update(problem_schemas())
+        assert app.openapi_schema is not None
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:

@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, TypeAlias
 
 from fastapi import APIRouter, Query, Response
 
 from valuegate.audit import service
-from valuegate.audit.evidence import evidence_document, evidence_download
+from valuegate.audit.evidence import MEDIA_TYPES, evidence_document, evidence_download
+from valuegate.audit.schemas import AuditEventOut, ChainCheck, Evidence
 from valuegate.auth.policy import require
 from valuegate.deps import ActorDep, SessionDep
 from valuegate.portfolio.service import get_measure
+from valuegate.schemas import PROBLEM_RESPONSES, one_of
 
-router = APIRouter(tags=["audit"])
+if TYPE_CHECKING:
+    EvidenceFormat: TypeAlias = str
+else:
+    EvidenceFormat = one_of("EvidenceFormat", MEDIA_TYPES)
+
+router = APIRouter(tags=["audit"], responses=PROBLEM_RESPONSES)
 
 
 @router.get("/audit/events")
@@ -25,7 +32,7 @@ def events(
     action: str | None = None,
     limit: int = Query(100, ge=1, le=1000),
     before_id: int | None = None,
-) -> list[dict[str, Any]]:
+) -> list[AuditEventOut]:
     require(session, actor, "audit.read", what="the audit trail")
     found = service.list_events(
         session,
@@ -36,28 +43,37 @@ def events(
         limit=limit,
         before_id=before_id,
     )
-    return [service.event_view(e) for e in found]
+    return [AuditEventOut.model_validate(service.event_view(e)) for e in found]
 
 
 @router.get("/audit/verify")
-def verify(actor: ActorDep, session: SessionDep) -> dict[str, Any]:
+def verify(actor: ActorDep, session: SessionDep) -> ChainCheck:
     require(session, actor, "audit.verify", what="the audit trail")
     result = service.verify_chain(session)
     brk = result.first_break
-    return {
-        "ok": result.ok,
-        "checked": result.checked,
-        "first_bad_event": brk.event_id if brk else None,
-        "problem": brk.problem if brk else None,
-    }
+    return ChainCheck(
+        ok=result.ok,
+        checked=result.checked,
+        first_bad_event=brk.event_id if brk else None,
+        problem=brk.problem if brk else None,
+    )
 
 
-@router.get("/measures/{measure_id}/evidence", response_model=None)
+@router.get(
+    "/measures/{measure_id}/evidence",
+    response_model=Evidence,
+    responses={
+        200: {
+            "description": "The evidence as JSON, or (format=csv) the events as CSV, one row each with its hashes",
+            "content": {MEDIA_TYPES["csv"]: {"schema": {"type": "string"}}},
+        }
+    },
+)
 def evidence(
-    measure_id: int, actor: ActorDep, session: SessionDep, format: str = Query("json", pattern="^(json|csv)$")
-) -> Response | dict[str, Any]:
+    measure_id: int, actor: ActorDep, session: SessionDep, format: EvidenceFormat = "json"
+) -> Response | Evidence:
     node, _m = get_measure(session, measure_id)
     require(session, actor, "audit.read", node)
     if format == "csv":
         return evidence_download(session, measure_id, "csv")
-    return evidence_document(session, measure_id)
+    return Evidence.model_validate(evidence_document(session, measure_id))

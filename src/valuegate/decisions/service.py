@@ -11,13 +11,12 @@ from sqlalchemy.orm import Session
 from valuegate.audit import service as audit
 from valuegate.auth.policy import Actor, require, visible_nodes
 from valuegate.decisions.models import Decision, Meeting, MeetingAttendee
+from valuegate.decisions.rules import OUTCOMES
 from valuegate.errors import InvalidInput, NotFound
 from valuegate.gates import service as gates
 from valuegate.gates.models import GateRequest
 from valuegate.portfolio.models import Node
 from valuegate.portfolio.service import get_node
-
-OUTCOMES = ("approve", "reject", "defer", "note")
 
 
 def meeting_view(m: Meeting) -> dict[str, Any]:

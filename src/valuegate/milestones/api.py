@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter
 from sqlalchemy import select
 
@@ -11,32 +9,35 @@ from valuegate.auth.policy import require
 from valuegate.deps import ActorDep, SessionDep
 from valuegate.milestones import service as milestones
 from valuegate.milestones.models import Milestone
-from valuegate.milestones.schemas import MilestoneIn, MilestonePatch
+from valuegate.milestones.schemas import MilestoneIn, MilestoneOut, MilestonePatch
 from valuegate.portfolio import service
+from valuegate.schemas import PROBLEM_RESPONSES
 
-router = APIRouter(tags=["milestones"])
+router = APIRouter(tags=["milestones"], responses=PROBLEM_RESPONSES)
+
+
+def _milestone(m: Milestone) -> MilestoneOut:
+    return MilestoneOut.model_validate(milestones.milestone_view(m))
 
 
 @router.get("/measures/{measure_id}/milestones")
-def list_milestones(measure_id: int, actor: ActorDep, session: SessionDep) -> list[dict[str, Any]]:
+def list_milestones(measure_id: int, actor: ActorDep, session: SessionDep) -> list[MilestoneOut]:
     node, _m = service.get_measure(session, measure_id)
     require(session, actor, "node.view", node)
     rows = session.scalars(select(Milestone).where(Milestone.measure_id == measure_id).order_by(Milestone.due_on))
-    return [milestones.milestone_view(m) for m in rows]
+    return [_milestone(m) for m in rows]
 
 
 @router.post("/measures/{measure_id}/milestones", status_code=201)
-def add_milestone(measure_id: int, body: MilestoneIn, actor: ActorDep, session: SessionDep) -> dict[str, Any]:
-    return milestones.milestone_view(
-        milestones.add_milestone(session, actor=actor, measure_id=measure_id, **body.model_dump())
-    )
+def add_milestone(measure_id: int, body: MilestoneIn, actor: ActorDep, session: SessionDep) -> MilestoneOut:
+    return _milestone(milestones.add_milestone(session, actor=actor, measure_id=measure_id, **body.model_dump()))
 
 
 @router.patch("/milestones/{milestone_id}")
-def update_milestone(milestone_id: int, body: MilestonePatch, actor: ActorDep, session: SessionDep) -> dict[str, Any]:
+def update_milestone(milestone_id: int, body: MilestonePatch, actor: ActorDep, session: SessionDep) -> MilestoneOut:
     changes = body.model_dump(exclude_unset=True)
     version = changes.pop("version")
-    return milestones.milestone_view(
+    return _milestone(
         milestones.update_milestone(session, actor=actor, milestone_id=milestone_id, version=version, changes=changes)
     )
 
