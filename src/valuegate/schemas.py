@@ -73,7 +73,8 @@ class Problem(BaseModel):
     )
 
 
-def _problem(description: str) -> dict[str, Any]:
+def problem_response(description: str) -> dict[str, Any]:
+    """An error answer for a route's ``responses``, sent as problem+json."""
     return {"description": description, "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": PROBLEM_REF}}}}
 
 
@@ -89,13 +90,15 @@ def problem_schemas() -> dict[str, Any]:
 
 # Every API router declares these answers; each is sent by app.py's exception handlers as problem+json.
 PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
-    400: _problem("The request body is not valid JSON."),
-    401: _problem("Not signed in: send an API token as 'Authorization: Bearer <token>'."),
-    403: _problem("Signed in, but not allowed to do this or to see this."),
-    404: _problem("There is no such thing (or it is not visible to the caller)."),
-    409: _problem("Someone else changed it first (a stale version), or it conflicts with its current state."),
-    422: _problem("The input is not valid, or a business rule refuses it."),
+    400: problem_response("The request body is not valid JSON."),
+    401: problem_response("Not signed in: send an API token as 'Authorization: Bearer <token>'."),
+    403: problem_response("Signed in, but not allowed to do this or to see this."),
+    404: problem_response("There is no such thing (or it is not visible to the caller)."),
+    409: problem_response("Someone else changed it first (a stale version), or it conflicts with its current state."),
+    422: problem_response("The input is not valid, or a business rule refuses it."),
 }
 
 # Routes whose request body is an uploaded file.
-UPLOAD_RESPONSES: dict[int | str, dict[str, Any]] = {413: _problem("The file is larger than the product accepts.")}
+UPLOAD_RESPONSES: dict[int | str, dict[str, Any]] = {
+    413: problem_response("The file is larger than the product accepts.")
+}

@@ -20,7 +20,7 @@ from valuegate.portfolio.models import Node
 from valuegate.portfolio.service import get_node
 
 ATTRIBUTES = ("power", "interest", "influence", "legitimacy", "urgency")
-CHANNELS = ("open", "manager", "champion", "anonymous", "engagement_drop")
+CHANNELS = rules.RESISTANCE_CHANNELS
 ESCALATE_AFTER_DAYS = 28  # two fortnightly cadence windows
 
 

@@ -5,82 +5,74 @@ and the minimum viable outcome."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from fastapi import APIRouter
-from pydantic import BaseModel, Field, StrictInt
 
 from valuegate.deps import ActorDep, SessionDep
 from valuegate.errors import InvalidInput
 from valuegate.health import catalogue, plays, service
+from valuegate.health.schemas import (
+    ActionOut,
+    ActionPatch,
+    ArtefactIn,
+    ArtefactOut,
+    ArtefactPatch,
+    ArtefactRegistered,
+    ArtefactUpdated,
+    Citations,
+    CiteIn,
+    Health,
+    OutcomeIn,
+    OutcomeOut,
+    PlayIn,
+    PortfolioHealth,
+    ProfileIn,
+    ProfileOut,
+    UseIn,
+    UsesIn,
+    UsesRecorded,
+)
+from valuegate.schemas import PROBLEM_RESPONSES
 
-router = APIRouter(tags=["health"])
+router = APIRouter(tags=["health"], responses=PROBLEM_RESPONSES)
 
 
 @router.get("/nodes/{node_id}/health")
-def health(node_id: int, actor: ActorDep, session: SessionDep) -> dict[str, Any]:
-    return service.health(session, actor=actor, node_id=node_id)
+def health(node_id: int, actor: ActorDep, session: SessionDep) -> Health:
+    return Health.model_validate(service.health(session, actor=actor, node_id=node_id))
 
 
 @router.post("/nodes/{node_id}/health/run")
-def run(node_id: int, actor: ActorDep, session: SessionDep) -> dict[str, Any]:
-    return service.run_now(session, actor=actor, node_id=node_id)
-
-
-class ProfileIn(BaseModel):
-    version: int | None = None
-    live_on: date | None = None
-    maturity_level: StrictInt | None = None
-    analyst_fte: float | None = None
-    thresholds: dict[str, Any] | None = None
+def run(node_id: int, actor: ActorDep, session: SessionDep) -> Health:
+    return Health.model_validate(service.run_now(session, actor=actor, node_id=node_id))
 
 
 @router.patch("/nodes/{node_id}/health/profile")
-def profile(node_id: int, body: ProfileIn, actor: ActorDep, session: SessionDep) -> dict[str, Any]:
+def profile(node_id: int, body: ProfileIn, actor: ActorDep, session: SessionDep) -> ProfileOut:
     changes = body.model_dump(exclude_unset=True)
     version = changes.pop("version", None)
     p = service.set_profile(session, actor=actor, node_id=node_id, version=version, changes=changes)
-    return service.profile_view(node_id, p)
+    return ProfileOut.model_validate(service.profile_view(node_id, p))
 
 
 @router.get("/health/portfolio")
-def portfolio(actor: ActorDep, session: SessionDep) -> list[dict[str, Any]]:
-    return service.portfolio(session, actor=actor)
-
-
-class ArtefactIn(BaseModel):
-    name: str = Field(max_length=200)
-    kind: str = "report"
-    owner_id: int | None = None
-    audience_group_id: int | None = None
-    audience: str | None = Field(default=None, max_length=300)
-    audience_size: StrictInt | None = None
-    decisions: str | None = Field(default=None, max_length=4000)
-    layer: str | None = None
-    rationale: str | None = Field(default=None, max_length=4000)
-    feed_id: int | None = None
-    usage_system: str | None = Field(default=None, max_length=100)
-    published_on: date | None = None
+def portfolio(actor: ActorDep, session: SessionDep) -> list[PortfolioHealth]:
+    return [PortfolioHealth.model_validate(row) for row in service.portfolio(session, actor=actor)]
 
 
 @router.get("/nodes/{node_id}/artefacts")
-def artefacts(node_id: int, actor: ActorDep, session: SessionDep) -> list[dict[str, Any]]:
-    return catalogue.catalogue(session, actor=actor, node_id=node_id)
+def artefacts(node_id: int, actor: ActorDep, session: SessionDep) -> list[ArtefactOut]:
+    return [ArtefactOut.model_validate(a) for a in catalogue.catalogue(session, actor=actor, node_id=node_id)]
 
 
 @router.post("/nodes/{node_id}/artefacts", status_code=201)
-def register(node_id: int, body: ArtefactIn, actor: ActorDep, session: SessionDep) -> dict[str, Any]:
+def register(node_id: int, body: ArtefactIn, actor: ActorDep, session: SessionDep) -> ArtefactRegistered:
     item = catalogue.register(session, actor=actor, node_id=node_id, **body.model_dump(exclude_unset=True))
-    return {"id": item.id, "name": item.name, "version": item.version}
-
-
-class ArtefactPatch(BaseModel):
-    version: int | None = None
-    changes: dict[str, Any]
+    return ArtefactRegistered(id=item.id, name=item.name, version=item.version)
 
 
 @router.patch("/artefacts/{artefact_id}")
-def update(artefact_id: int, body: ArtefactPatch, actor: ActorDep, session: SessionDep) -> dict[str, Any]:
+def update(artefact_id: int, body: ArtefactPatch, actor: ActorDep, session: SessionDep) -> ArtefactUpdated:
     changes = dict(body.changes)
     if isinstance(changes.get("published_on"), str):
         try:
@@ -88,11 +80,7 @@ def update(artefact_id: int, body: ArtefactPatch, actor: ActorDep, session: Sess
         except ValueError:
             raise InvalidInput("published_on is a date such as 2026-05-04.") from None
     item = catalogue.update(session, actor=actor, artefact_id=artefact_id, version=body.version, changes=changes)
-    return {"id": item.id, "status": item.status, "version": item.version}
-
-
-class UseIn(BaseModel):
-    action: str = "view"
+    return ArtefactUpdated(id=item.id, status=item.status, version=item.version)
 
 
 @router.post("/artefacts/{artefact_id}/uses", status_code=204)
@@ -100,72 +88,33 @@ def use(artefact_id: int, body: UseIn, actor: ActorDep, session: SessionDep) -> 
     catalogue.record_use(session, actor=actor, artefact_id=artefact_id, action=body.action)
 
 
-class UsesIn(BaseModel):
-    uses: list[Any]
-
-
 @router.post("/nodes/{node_id}/artefact-uses")
-def import_uses(node_id: int, body: UsesIn, actor: ActorDep, session: SessionDep) -> dict[str, int]:
-    return {"recorded": catalogue.import_uses(session, actor=actor, node_id=node_id, uses=body.uses)}
-
-
-class CiteIn(BaseModel):
-    artefact_ids: list[StrictInt]
+def import_uses(node_id: int, body: UsesIn, actor: ActorDep, session: SessionDep) -> UsesRecorded:
+    return UsesRecorded(recorded=catalogue.import_uses(session, actor=actor, node_id=node_id, uses=body.uses))
 
 
 @router.post("/decisions/{decision_id}/citations")
-def cite(decision_id: int, body: CiteIn, actor: ActorDep, session: SessionDep) -> dict[str, Any]:
+def cite(decision_id: int, body: CiteIn, actor: ActorDep, session: SessionDep) -> Citations:
     cited = catalogue.cite(session, actor=actor, decision_id=decision_id, artefact_ids=body.artefact_ids)
-    return {"decision_id": decision_id, "artefact_ids": cited}
-
-
-class PlayIn(BaseModel):
-    detector: str
-    play: str
-    owner_id: StrictInt
-    due_on: date | None = None
+    return Citations(decision_id=decision_id, artefact_ids=cited)
 
 
 @router.post("/nodes/{node_id}/health/actions", status_code=201)
-def take(node_id: int, body: PlayIn, actor: ActorDep, session: SessionDep) -> dict[str, Any]:
+def take(node_id: int, body: PlayIn, actor: ActorDep, session: SessionDep) -> ActionOut:
     action = plays.take(session, actor=actor, node_id=node_id, **body.model_dump())
-    return plays.action_view(action, None)
-
-
-class ActionPatch(BaseModel):
-    version: int | None = None
-    status: str
-    outcome: str | None = Field(default=None, max_length=4000)
+    return ActionOut.model_validate(plays.action_view(action, None))
 
 
 @router.patch("/health/actions/{action_id}")
-def close(action_id: int, body: ActionPatch, actor: ActorDep, session: SessionDep) -> dict[str, Any]:
+def close(action_id: int, body: ActionPatch, actor: ActorDep, session: SessionDep) -> ActionOut:
     action = plays.update_action(session, actor=actor, action_id=action_id, **body.model_dump())
-    return plays.action_view(action, None)
-
-
-class Part(BaseModel):
-    part: str = Field(max_length=300)
-    owner_id: StrictInt
-
-
-class Deliverable(BaseModel):
-    deliverable: str = Field(max_length=300)
-    every: str = Field(max_length=100)
-
-
-class OutcomeIn(BaseModel):
-    good_looks_like: str = Field(max_length=4000)
-    parts: list[Part]
-    cadence: list[Deliverable]
-    review_on: date
-    action_id: int | None = None
+    return ActionOut.model_validate(plays.action_view(action, None))
 
 
 @router.post("/nodes/{node_id}/health/outcomes", status_code=201)
-def agree(node_id: int, body: OutcomeIn, actor: ActorDep, session: SessionDep) -> dict[str, Any]:
+def agree(node_id: int, body: OutcomeIn, actor: ActorDep, session: SessionDep) -> OutcomeOut:
     values = body.model_dump()
     plays.agree_outcome(session, actor=actor, node_id=node_id, **values)
     outcome = plays.current_outcome(session, node_id)
     assert outcome is not None
-    return outcome
+    return OutcomeOut.model_validate(outcome)
