@@ -13,6 +13,7 @@ from urllib.parse import quote
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm.exc import StaleDataError
@@ -70,6 +71,11 @@ def plain_problem(error: Mapping[str, Any]) -> str:
     return text
 
 
+def operation_id(route: APIRoute) -> str:
+    """Operation ids a generated client can name its functions by: the router's tag and the route's function."""
+    return f"{route.tags[0]}_{route.name}".replace("-", "_") if route.tags else route.name
+
+
 def error_page(request: Request, status: int, title: str, detail: str) -> Response:
     from valuegate.web.pages import render
 
@@ -90,6 +96,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
         version="0.1.0",
         description="Carry IT initiatives from plan to proven value.",
         lifespan=lifespan,
+        generate_unique_id_function=operation_id,
     )
     app.state.settings = settings
     app.state.db = db or Database(settings.database_url)

@@ -4,22 +4,16 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import uvicorn
 
+from tests.live import demo_database, serve
 from valuegate.app import create_app
 from valuegate.config import load_settings
-from valuegate.context import bind
 from valuegate.db import Database
-from valuegate.demo import load_demo
 
 CHROMIUM = Path("/usr/bin/chromium")
 LAUNCH_ARGS = [
@@ -34,12 +28,6 @@ LAUNCH_ARGS = [
 PASSWORD = "valuegate-demo"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @dataclass
 class Live:
     url: str
@@ -50,26 +38,10 @@ class Live:
 def live(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     """The product on its embedded default with the demo data, served by uvicorn in a thread."""
     target = tmp_path_factory.mktemp("live") / "demo.db"
-    shutil.copy(sqlite_template, target)
-    url = f"sqlite:///{target}"
-    settings = dataclasses.replace(load_settings(url), record_own_use=True)
-    db = Database(url)
-    with db.session(write=True) as session:
-        bind(session, settings)
-        load_demo(session)
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(settings, db=db), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    for _ in range(100):
-        if server.started:
-            break
-        time.sleep(0.05)
-    yield Live(f"http://127.0.0.1:{port}", db)
-    server.should_exit = True
-    thread.join(timeout=10)
+    settings = dataclasses.replace(load_settings(f"sqlite:///{target}"), record_own_use=True)
+    db = demo_database(sqlite_template, target, settings)
+    with serve(create_app(settings, db=db)) as url:
+        yield Live(url, db)
     db.dispose()
 
 

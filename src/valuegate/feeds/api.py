@@ -9,7 +9,6 @@ from valuegate.deps import ActorDep, SessionDep, bounded_body
 from valuegate.feeds import actuals, reading, service
 from valuegate.feeds.schemas import (
     CalendarEntry,
-    DecisionIn,
     FeedIn,
     FeedPatch,
     FeedRegistered,
@@ -18,6 +17,7 @@ from valuegate.feeds.schemas import (
     NoticeIn,
     NoticeOut,
     ProposalDecided,
+    ProposalDecisionIn,
     ProposalOut,
     ProposalStatus,
     RuleIn,
@@ -108,6 +108,6 @@ def proposals(
 
 
 @router.post("/proposed-actuals/{proposal_id}/decision")
-def decide(proposal_id: int, body: DecisionIn, actor: ActorDep, session: SessionDep) -> ProposalDecided:
+def decide(proposal_id: int, body: ProposalDecisionIn, actor: ActorDep, session: SessionDep) -> ProposalDecided:
     p = actuals.decide(session, actor=actor, proposal_id=proposal_id, **body.model_dump())
     return ProposalDecided(id=p.id, status=p.status, booked_amount=p.booked_amount, version=p.version)

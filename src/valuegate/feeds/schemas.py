@@ -71,7 +71,7 @@ class RulePatch(BaseModel):
     changes: dict[str, Any] = Field(description="share, kind, negate, owner_id, rationale or status")
 
 
-class DecisionIn(BaseModel):
+class ProposalDecisionIn(BaseModel):
     version: int | None = None
     decision: ProposalDecision
     amount: str | int | None = None

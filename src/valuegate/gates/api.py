@@ -11,9 +11,9 @@ from valuegate.finance import service as finance
 from valuegate.gates import config, service
 from valuegate.gates.models import GateRequest
 from valuegate.gates.schemas import (
-    DecisionIn,
     DeferIn,
     GateConfiguration,
+    GateDecisionIn,
     GateOut,
     GatePatch,
     GateRequestOut,
@@ -55,14 +55,14 @@ def list_requests(measure_id: int, actor: ActorDep, session: SessionDep) -> list
 
 
 @router.post("/gate-requests/{request_id}/approve")
-def approve(request_id: int, body: DecisionIn, actor: ActorDep, session: SessionDep) -> GateRequestOut:
+def approve(request_id: int, body: GateDecisionIn, actor: ActorDep, session: SessionDep) -> GateRequestOut:
     return _request(
         service.approve(session, actor=actor, request_id=request_id, comment=body.comment, version=body.version)
     )
 
 
 @router.post("/gate-requests/{request_id}/reject")
-def reject(request_id: int, body: DecisionIn, actor: ActorDep, session: SessionDep) -> GateRequestOut:
+def reject(request_id: int, body: GateDecisionIn, actor: ActorDep, session: SessionDep) -> GateRequestOut:
     return _request(
         service.reject(session, actor=actor, request_id=request_id, comment=body.comment or "", version=body.version)
     )
@@ -83,7 +83,7 @@ def defer(request_id: int, body: DeferIn, actor: ActorDep, session: SessionDep) 
 
 
 @router.post("/gate-requests/{request_id}/withdraw")
-def withdraw(request_id: int, body: DecisionIn, actor: ActorDep, session: SessionDep) -> GateRequestOut:
+def withdraw(request_id: int, body: GateDecisionIn, actor: ActorDep, session: SessionDep) -> GateRequestOut:
     return _request(
         service.withdraw(session, actor=actor, request_id=request_id, reason=body.comment, version=body.version)
     )

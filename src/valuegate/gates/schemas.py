@@ -29,7 +29,7 @@ class MoveRequestIn(BaseModel):
     reason: str | None = None
 
 
-class DecisionIn(BaseModel):
+class GateDecisionIn(BaseModel):
     version: int | None = None
     comment: str | None = None
 
