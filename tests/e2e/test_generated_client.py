@@ -154,10 +154,9 @@ def test_a_generated_client_signs_in_reads_and_moves_a_measure_through_a_gate(cl
     )
     assert isinstance(again, models.Problem)
 
-    inboxes = {
-        login: _exact(_api(pkg, "gates", "inbox").sync_detailed(client=c), 200) for login, c in approvers.items()
-    }
-    deciders = [(login, item) for login, inbox in inboxes.items() for item in inbox if item.id == requested.id]
+    inbox = _api(pkg, "gates", "inbox")
+    inboxes = {login: _exact(inbox.sync_detailed(client=c), 200) for login, c in approvers.items()}
+    deciders = [(login, item) for login, items in inboxes.items() for item in items if item.id == requested.id]
     assert deciders, "the request is in the inbox of someone who approves that gate"
     login, item = deciders[0]
     assert isinstance(item.as_role, models.ApproverRole) and item.measure_name == measure.name
