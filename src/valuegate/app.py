@@ -15,7 +15,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -23,7 +23,7 @@ from valuegate.adoption.own_use import OwnUseRecorder, worth_recording
 from valuegate.audit.service import current_request_id
 from valuegate.config import Settings, load_settings
 from valuegate.db import Database
-from valuegate.errors import DomainError
+from valuegate.errors import Conflict, DomainError, InvalidInput
 from valuegate.feedback.privacy import guard_logs
 from valuegate.schemas import PROBLEM_MEDIA_TYPE as PROBLEM
 from valuegate.schemas import problem_schemas
@@ -40,6 +40,9 @@ def problem(
 
 # PostgreSQL: deadlock detected, serialization failure, lock not available.
 CONTENTION_STATES = {"40P01", "40001", "55P03"}
+# PostgreSQL data exceptions that only input can cause: numeric out of range, datetime field overflow, invalid
+# text representation, untranslatable character, character not in repertoire.
+INPUT_STATES = {"22003", "22008", "22P02", "22P05", "22021"}
 
 _PLAIN = {
     "missing": "is required",
@@ -69,6 +72,20 @@ def plain_problem(error: Mapping[str, Any]) -> str:
     if text == "must be a whole number" and loc and "amount" in str(loc[-1]):
         text += " of minor units (e.g. cents)"
     return text
+
+
+def integrity_problem(exc: IntegrityError) -> DomainError | None:
+    """A constraint the services did not check first: a reference to nothing or a missing value is invalid input,
+    a duplicate a conflict (PostgreSQL names the constraint class by SQLSTATE, SQLite in its message)."""
+    state = getattr(exc.orig, "sqlstate", None) or ""
+    text = str(exc.orig)
+    if state == "23503" or "FOREIGN KEY constraint failed" in text:
+        return InvalidInput("An id given refers to something that does not exist.")
+    if state == "23505" or "UNIQUE constraint failed" in text:
+        return Conflict("This exists already.")
+    if state in ("23502", "23514") or "NOT NULL constraint failed" in text or "CHECK constraint failed" in text:
+        return InvalidInput("A value is missing or outside what is allowed.")
+    return None
 
 
 def operation_id(route: APIRoute) -> str:
@@ -139,10 +156,22 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
         return problem(409, "Stale version", "Someone else changed this at the same time; reload and try again.")
 
     @app.exception_handler(DBAPIError)
-    async def contended(_request: Request, exc: DBAPIError) -> JSONResponse:
-        if getattr(exc.orig, "sqlstate", None) not in CONTENTION_STATES:
+    async def database_refused(request: Request, exc: DBAPIError) -> Response:
+        state = getattr(exc.orig, "sqlstate", None)
+        if state in CONTENTION_STATES:
+            return problem(409, "Conflict", "Someone else changed the same records at the same moment; try again.")
+        refusal = integrity_problem(exc) if isinstance(exc, IntegrityError) else None
+        if refusal is None and state in INPUT_STATES:
+            refusal = InvalidInput("A value is out of the range or the form the database accepts; check the input.")
+        if refusal is None:
             raise exc
-        return problem(409, "Conflict", "Someone else changed the same records at the same moment; try again.")
+        return await domain_error(request, refusal)
+
+    @app.exception_handler(OverflowError)
+    async def overflow(request: Request, _exc: OverflowError) -> Response:
+        # Date arithmetic beyond year 1 or 9999, or a number too large to convert: always an input out of range.
+        refusal = InvalidInput("A date or number is out of the range Valuegate works with (years 1 to 9999).")
+        return await domain_error(request, refusal)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:

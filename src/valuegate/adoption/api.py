@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 
 from valuegate.adoption import ingest, service
 from valuegate.adoption.schemas import (
@@ -18,10 +18,10 @@ from valuegate.adoption.schemas import (
     ReadingOut,
     Stored,
 )
-from valuegate.deps import ActorDep, SessionDep, bounded_body
-from valuegate.schemas import PROBLEM_RESPONSES, UPLOAD_RESPONSES, Created
+from valuegate.deps import ActorDep, SessionDep, api_router, bounded_body
+from valuegate.schemas import UPLOAD_RESPONSES, Created
 
-router = APIRouter(tags=["adoption"], responses=PROBLEM_RESPONSES)
+router = api_router("adoption")
 
 
 @router.post("/usage/events", status_code=201, responses=UPLOAD_RESPONSES)

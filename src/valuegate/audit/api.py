@@ -4,22 +4,22 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypeAlias
 
-from fastapi import APIRouter, Query, Response
+from fastapi import Query, Response
 
 from valuegate.audit import service
 from valuegate.audit.evidence import MEDIA_TYPES, evidence_document, evidence_download
 from valuegate.audit.schemas import AuditEventOut, ChainCheck, Evidence
 from valuegate.auth.policy import require
-from valuegate.deps import ActorDep, SessionDep
+from valuegate.deps import ActorDep, SessionDep, api_router
 from valuegate.portfolio.service import get_measure
-from valuegate.schemas import PROBLEM_RESPONSES, one_of
+from valuegate.schemas import one_of
 
 if TYPE_CHECKING:
     EvidenceFormat: TypeAlias = str
 else:
     EvidenceFormat = one_of("EvidenceFormat", MEDIA_TYPES)
 
-router = APIRouter(tags=["audit"], responses=PROBLEM_RESPONSES)
+router = api_router("audit")
 
 
 @router.get("/audit/events")

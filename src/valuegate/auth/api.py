@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
-
 from valuegate.auth import service
 from valuegate.auth.models import Person
 from valuegate.auth.policy import actor_for
@@ -19,10 +17,9 @@ from valuegate.auth.schemas import (
     SignedIn,
     TokenRequest,
 )
-from valuegate.deps import ActorDep, SessionDep
-from valuegate.schemas import PROBLEM_RESPONSES
+from valuegate.deps import ActorDep, SessionDep, api_router
 
-router = APIRouter(tags=["people"], responses=PROBLEM_RESPONSES)
+router = api_router("people")
 
 
 def _person(p: Person) -> PersonOut:

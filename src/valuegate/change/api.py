@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypeAlias
 
-from fastapi import APIRouter, Response
+from fastapi import Response
 
 from valuegate.change import champions, plan, prompts, retirement, service
 from valuegate.change.rules import ADKAR
@@ -36,15 +36,15 @@ from valuegate.change.schemas import (
     StakeholderPatch,
 )
 from valuegate.context import today_of
-from valuegate.deps import ActorDep, SessionDep
-from valuegate.schemas import PROBLEM_RESPONSES, Created, one_of, problem_response
+from valuegate.deps import ActorDep, SessionDep, api_router
+from valuegate.schemas import Created, one_of, problem_response
 
 if TYPE_CHECKING:
     PlanFormat: TypeAlias = str
 else:
     PlanFormat = one_of("PlanFormat", ("md", "docx"))
 
-router = APIRouter(tags=["change"], responses=PROBLEM_RESPONSES)
+router = api_router("change")
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 MARKDOWN = "text/markdown; charset=utf-8"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from fastapi import APIRouter, Response
+from fastapi import Response
 
 from valuegate.comms import service
 from valuegate.comms.schemas import (
@@ -18,10 +18,9 @@ from valuegate.comms.schemas import (
     SentOut,
 )
 from valuegate.context import today_of
-from valuegate.deps import ActorDep, SessionDep
-from valuegate.schemas import PROBLEM_RESPONSES
+from valuegate.deps import ActorDep, SessionDep, api_router
 
-router = APIRouter(tags=["communication"], responses=PROBLEM_RESPONSES)
+router = api_router("communication")
 
 CALENDAR = "text/calendar; charset=utf-8"
 

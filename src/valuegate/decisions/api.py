@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
-
 from valuegate.decisions import service
 from valuegate.decisions.schemas import DecisionIn, DecisionRecorded, MeetingIn, MeetingOut, Minutes
-from valuegate.deps import ActorDep, SessionDep
-from valuegate.schemas import PROBLEM_RESPONSES
+from valuegate.deps import ActorDep, SessionDep, api_router
 
-router = APIRouter(tags=["decisions"], responses=PROBLEM_RESPONSES)
+router = api_router("decisions")
 
 
 @router.post("/meetings", status_code=201)

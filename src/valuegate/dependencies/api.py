@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
 from sqlalchemy import select
 
 from valuegate.auth.policy import require
@@ -20,11 +19,10 @@ from valuegate.dependencies.schemas import (
     ServiceOut,
     ValueAtRisk,
 )
-from valuegate.deps import ActorDep, SessionDep
+from valuegate.deps import ActorDep, SessionDep, api_router
 from valuegate.portfolio.service import get_node
-from valuegate.schemas import PROBLEM_RESPONSES
 
-router = APIRouter(tags=["dependencies"], responses=PROBLEM_RESPONSES)
+router = api_router("dependencies")
 
 
 @router.post("/dependencies", status_code=201)

@@ -7,11 +7,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from fastapi import APIRouter
-
 from valuegate.change.rules import ADKAR
 from valuegate.context import today_of
-from valuegate.deps import ActorDep, SessionDep
+from valuegate.deps import ActorDep, SessionDep, api_router
 from valuegate.feedback import service
 from valuegate.feedback.schemas import (
     AnonymousIn,
@@ -29,9 +27,8 @@ from valuegate.feedback.schemas import (
     Window,
     YouSaidWeDid,
 )
-from valuegate.schemas import PROBLEM_RESPONSES
 
-router = APIRouter(tags=["feedback"], responses=PROBLEM_RESPONSES)
+router = api_router("feedback")
 
 
 @router.post("/nodes/{node_id}/feedback/check-ins", status_code=201)

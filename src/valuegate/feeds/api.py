@@ -3,9 +3,9 @@ mapping rules and the actuals they propose, confirmed or corrected by the contro
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 
-from valuegate.deps import ActorDep, SessionDep, bounded_body
+from valuegate.deps import ActorDep, SessionDep, api_router, bounded_body
 from valuegate.feeds import actuals, reading, service
 from valuegate.feeds.schemas import (
     CalendarEntry,
@@ -25,9 +25,9 @@ from valuegate.feeds.schemas import (
     RuleUpdated,
     SubmissionOut,
 )
-from valuegate.schemas import PROBLEM_RESPONSES, UPLOAD_RESPONSES, Created
+from valuegate.schemas import UPLOAD_RESPONSES, Created
 
-router = APIRouter(tags=["feeds"], responses=PROBLEM_RESPONSES)
+router = api_router("feeds")
 
 
 @router.post("/nodes/{node_id}/feeds", status_code=201)

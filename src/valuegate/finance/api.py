@@ -4,17 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from fastapi import APIRouter
-
 from valuegate.auth.policy import require
-from valuegate.deps import ActorDep, SessionDep
+from valuegate.deps import ActorDep, SessionDep, api_router
 from valuegate.errors import InvalidInput
 from valuegate.finance import service as finance
 from valuegate.finance.schemas import MeasureValues, Series, ValueFactOut, ValuesIn, ValuesSaved
 from valuegate.portfolio import service
-from valuegate.schemas import PROBLEM_RESPONSES
 
-router = APIRouter(tags=["figures"], responses=PROBLEM_RESPONSES)
+router = api_router("figures")
 
 
 @router.get("/measures/{measure_id}/values")

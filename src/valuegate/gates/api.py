@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
 from sqlalchemy import select
 
 from valuegate.auth.policy import require
-from valuegate.deps import ActorDep, SessionDep
+from valuegate.deps import ActorDep, SessionDep, api_router
 from valuegate.finance import service as finance
 from valuegate.gates import config, service
 from valuegate.gates.models import GateRequest
@@ -30,9 +29,8 @@ from valuegate.gates.schemas import (
     StageRelabelled,
     UnmetOut,
 )
-from valuegate.schemas import PROBLEM_RESPONSES
 
-router = APIRouter(tags=["gates"], responses=PROBLEM_RESPONSES)
+router = api_router("gates")
 
 
 def _request(r: GateRequest) -> GateRequestOut:

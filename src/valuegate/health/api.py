@@ -6,9 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from fastapi import APIRouter
-
-from valuegate.deps import ActorDep, SessionDep
+from valuegate.deps import ActorDep, SessionDep, api_router
 from valuegate.errors import InvalidInput
 from valuegate.health import catalogue, plays, service
 from valuegate.health.schemas import (
@@ -32,9 +30,8 @@ from valuegate.health.schemas import (
     UsesIn,
     UsesRecorded,
 )
-from valuegate.schemas import PROBLEM_RESPONSES
 
-router = APIRouter(tags=["health"], responses=PROBLEM_RESPONSES)
+router = api_router("health")
 
 
 @router.get("/nodes/{node_id}/health")

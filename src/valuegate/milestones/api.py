@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
 from sqlalchemy import select
 
 from valuegate.auth.policy import require
-from valuegate.deps import ActorDep, SessionDep
+from valuegate.deps import ActorDep, SessionDep, api_router
 from valuegate.milestones import service as milestones
 from valuegate.milestones.models import Milestone
 from valuegate.milestones.schemas import MilestoneIn, MilestoneOut, MilestonePatch
 from valuegate.portfolio import service
-from valuegate.schemas import PROBLEM_RESPONSES
 
-router = APIRouter(tags=["milestones"], responses=PROBLEM_RESPONSES)
+router = api_router("milestones")
 
 
 def _milestone(m: Milestone) -> MilestoneOut:

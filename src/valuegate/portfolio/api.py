@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 from sqlalchemy import select
 
 from valuegate.auth.policy import require, visible_nodes
-from valuegate.deps import ActorDep, SessionDep
+from valuegate.deps import ActorDep, SessionDep, api_router
 from valuegate.finance import service as finance
 from valuegate.portfolio import service
 from valuegate.portfolio.models import Measure, Node, OrgUnit
@@ -22,9 +22,8 @@ from valuegate.portfolio.schemas import (
     OrgUnitOut,
     OrgUnitPatch,
 )
-from valuegate.schemas import PROBLEM_RESPONSES
 
-router = APIRouter(tags=["portfolio"], responses=PROBLEM_RESPONSES)
+router = api_router("portfolio")
 
 
 def _node(n: Node) -> NodeOut:

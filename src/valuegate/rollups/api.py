@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from fastapi import APIRouter
-
 from valuegate.auth.policy import require
-from valuegate.deps import ActorDep, SessionDep
+from valuegate.deps import ActorDep, SessionDep, api_router
 from valuegate.errors import InvalidInput
 from valuegate.finance import rules as fin
 from valuegate.finance.schemas import ValueKind
@@ -15,9 +13,8 @@ from valuegate.portfolio.schemas import ImplementationStatus, Stage, ValueStatus
 from valuegate.rollups import queries
 from valuegate.rollups.schemas import Bridge, Periods, Pipeline, PipelineThen, StatusCell
 from valuegate.rollups.scope import resolve_scope
-from valuegate.schemas import PROBLEM_RESPONSES
 
-router = APIRouter(tags=["roll-ups"], responses=PROBLEM_RESPONSES)
+router = api_router("roll-ups")
 
 
 def _aware(value: datetime, name: str) -> datetime:
