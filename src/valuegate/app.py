@@ -15,9 +15,10 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError, StatementError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from valuegate.adoption.own_use import OwnUseRecorder, worth_recording
 from valuegate.audit.service import current_request_id
@@ -86,6 +87,18 @@ def integrity_problem(exc: IntegrityError) -> DomainError | None:
     if state in ("23502", "23514") or "NOT NULL constraint failed" in text or "CHECK constraint failed" in text:
         return InvalidInput("A value is missing or outside what is allowed.")
     return None
+
+
+HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+
+
+def allowed_methods(app: FastAPI, scope: Mapping[str, Any]) -> list[str]:
+    """Every method some route answers on the request's path, asked of the routes the way Starlette routes."""
+    return [
+        method
+        for method in HTTP_METHODS
+        if any(route.matches({**scope, "method": method})[0] == Match.FULL for route in app.router.routes)
+    ]
 
 
 def operation_id(route: APIRoute) -> str:
@@ -167,6 +180,13 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
             raise exc
         return await domain_error(request, refusal)
 
+    @app.exception_handler(StatementError)
+    async def unbindable(request: Request, exc: StatementError) -> Response:
+        # A value the database layer could not convert, e.g. a moment before year 1 once moved to UTC.
+        if isinstance(exc.orig, OverflowError):
+            return await overflow(request, exc.orig)
+        raise exc
+
     @app.exception_handler(OverflowError)
     async def overflow(request: Request, _exc: OverflowError) -> Response:
         # Date arithmetic beyond year 1 or 9999, or a number too large to convert: always an input out of range.
@@ -187,10 +207,13 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
         return problem(422, "Invalid input", detail, errors=errors)
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         titles = {404: "Not found", 405: "Method not allowed", 401: "Not signed in"}
-        # Starlette's own headers stay: a 405 names the methods the path has in Allow.
-        return problem(exc.status_code, titles.get(exc.status_code, "Error"), str(exc.detail), headers=exc.headers)
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            # Starlette names only the methods of the first route on the path; Allow lists every one (RFC 9110).
+            headers["Allow"] = ", ".join(allowed_methods(request.app, request.scope)) or headers.get("Allow", "")
+        return problem(exc.status_code, titles.get(exc.status_code, "Error"), str(exc.detail), headers=headers)
 
     from valuegate.adoption.api import router as adoption_router
     from valuegate.audit.api import router as audit_router

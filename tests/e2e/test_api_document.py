@@ -20,6 +20,7 @@ import pytest
 import requests
 import schemathesis
 from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -52,10 +53,54 @@ CONFIG = schemathesis.Config.from_dict(
 )
 
 
+# Which table an id parameter names (by its name in paths, queries and bodies); "item_id" is several things.
+ID_TABLES = {
+    "node_id": ["node"],
+    "parent_id": ["node"],
+    "measure_id": ["measure.node_id"],
+    "upstream_id": ["measure.node_id"],
+    "downstream_id": ["measure.node_id"],
+    "meeting_id": ["meeting"],
+    "decision_id": ["decision"],
+    "request_id": ["gate_request"],
+    "gate_request_id": ["gate_request"],
+    "rebaseline_id": ["rebaseline"],
+    "milestone_id": ["milestone"],
+    "dependency_id": ["dependency"],
+    "impact_id": ["service_impact"],
+    "service_id": ["business_service"],
+    "org_unit_id": ["org_unit"],
+    "grant_id": ["node_grant"],
+    "group_id": ["audience_group"],
+    "audience_group_id": ["audience_group"],
+    "stakeholder_id": ["stakeholder"],
+    "champion_id": ["champion"],
+    "item_id": ["communication_item", "resistance_item", "legacy_process", "feedback_item"],
+    "metric_id": ["success_metric"],
+    "feed_id": ["data_feed"],
+    "submission_id": ["feed_submission"],
+    "rule_id": ["mapping_rule"],
+    "proposal_id": ["proposed_actual"],
+    "artefact_id": ["model_artefact"],
+    "action_id": ["health_action"],
+}
+PERSON_IDS = ("person_id", "owner_id", "sponsor_id", "controller_id", "actor_id", "delegator_id", "deputy_id")
+# Filled from the demo database before the first case is generated.
+DEMO_IDS: dict[str, list[int]] = {}
+
+
 @pytest.fixture(scope="module")
 def demo_file(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     target = tmp_path_factory.mktemp("fuzz") / "demo.db"
-    demo_database(sqlite_template, target, load_settings(f"sqlite:///{target}"), TODAY).dispose()
+    db = demo_database(sqlite_template, target, load_settings(f"sqlite:///{target}"), TODAY)
+    with db.engine.connect() as conn:
+        for name, tables in {**ID_TABLES, **{key: ["person"] for key in PERSON_IDS}}.items():
+            found: list[int] = []
+            for table in tables:
+                table_name, _, column = table.partition(".")
+                found += conn.exec_driver_sql(f"SELECT {column or 'id'} FROM {table_name}").scalars().all()
+            DEMO_IDS[name] = sorted(set(found))
+    db.dispose()
     return target
 
 
@@ -79,6 +124,37 @@ def server(persona: str, demo_file: Path) -> Iterator[tuple[str, requests.Sessio
 
 
 schema = schemathesis.openapi.from_dict(create_app(load_settings("sqlite://")).openapi(), config=CONFIG)
+
+
+def _steer_ids(values: object) -> st.SearchStrategy[object]:
+    """Most generated ids are swapped for ids the demo has, so the cases reach real resources and the code behind
+    them instead of stopping at 404; the rest keep what was generated."""
+    if not isinstance(values, dict):
+        return st.just(values)
+    ids = {
+        k: st.sampled_from(DEMO_IDS[k]) if DEMO_IDS.get(k) else st.integers(min_value=1, max_value=30)
+        for k, v in values.items()
+        if k.endswith("_id") and isinstance(v, int) and not isinstance(v, bool)
+    }
+    if not ids:
+        return st.just(values)
+    demo = st.fixed_dictionaries(ids).map(lambda chosen: {**values, **chosen})
+    return st.one_of(demo, demo, demo, st.just(values))
+
+
+@schema.hook("flatmap_path_parameters")
+def _path_ids(_context: schemathesis.HookContext, path: object) -> st.SearchStrategy[object]:
+    return _steer_ids(path)
+
+
+@schema.hook("flatmap_query")
+def _query_ids(_context: schemathesis.HookContext, query: object) -> st.SearchStrategy[object]:
+    return _steer_ids(query)
+
+
+@schema.hook("flatmap_body")
+def _body_ids(_context: schemathesis.HookContext, body: object) -> st.SearchStrategy[object]:
+    return _steer_ids(body)
 
 
 @schema.parametrize()
