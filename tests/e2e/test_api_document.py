@@ -36,7 +36,7 @@ from valuegate.app import create_app
 from valuegate.config import load_settings
 
 PASSWORD = "valuegate-demo"
-EXAMPLES_PER_OPERATION = 12
+EXAMPLES_PER_OPERATION = 20
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
