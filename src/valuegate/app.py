@@ -41,9 +41,9 @@ def problem(
 
 # PostgreSQL: deadlock detected, serialization failure, lock not available.
 CONTENTION_STATES = {"40P01", "40001", "55P03"}
-# PostgreSQL data exceptions that only input can cause: numeric out of range, datetime field overflow, invalid
-# text representation, untranslatable character, character not in repertoire.
-INPUT_STATES = {"22003", "22008", "22P02", "22P05", "22021"}
+# PostgreSQL data exceptions that only input can cause: text longer than its column, numeric out of range, datetime
+# field overflow, invalid text representation, untranslatable character, character not in repertoire.
+INPUT_STATES = {"22001", "22003", "22008", "22P02", "22P05", "22021"}
 
 _PLAIN = {
     "missing": "is required",

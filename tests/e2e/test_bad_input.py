@@ -419,3 +419,12 @@ def test_a_method_a_path_does_not_have_is_405_naming_those_it_has(api) -> None: 
         r = client.request(method, url, headers=t["pmo"])
         assert r.status_code == 405 and r.headers["content-type"] == "application/problem+json"
         assert r.headers["allow"] == allow, (url, r.headers.get("allow"))
+
+
+def test_text_longer_than_its_column_is_refused_on_postgresql(api, db) -> None:  # type: ignore[no-untyped-def]
+    """SQLite keeps text of any length; PostgreSQL refuses it (SQLSTATE 22001), which must be a 422, not a 500."""
+    if db.dialect != "postgresql":
+        pytest.skip("SQLite does not enforce the length of a text column")
+    w, client, t = api
+    body = {"title": "S" * 301, "held_on": "2026-06-01"}
+    _expect(client, w, "POST", "/api/meetings", t["pmo"], 422, json=body)
