@@ -13,8 +13,9 @@ from urllib.parse import quote
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, IntegrityError, StatementError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -24,12 +25,12 @@ from valuegate.adoption.own_use import OwnUseRecorder, worth_recording
 from valuegate.audit.service import current_request_id
 from valuegate.config import Settings, load_settings
 from valuegate.db import Database
-from valuegate.errors import DomainError
+from valuegate.errors import Conflict, DomainError, InvalidInput
 from valuegate.feedback.privacy import guard_logs
+from valuegate.schemas import PROBLEM_MEDIA_TYPE as PROBLEM
+from valuegate.schemas import problem_schemas
 from valuegate.web.pages import SignInRequired
 from valuegate.web.security import security_headers
-
-PROBLEM = "application/problem+json"
 
 
 def page_of_form(request: Request) -> str | None:
@@ -60,6 +61,9 @@ PAGE_ERRORS = {
 
 # PostgreSQL: deadlock detected, serialization failure, lock not available.
 CONTENTION_STATES = {"40P01", "40001", "55P03"}
+# PostgreSQL data exceptions that only input can cause: text longer than its column, numeric out of range, datetime
+# field overflow, invalid text representation, untranslatable character, character not in repertoire.
+INPUT_STATES = {"22001", "22003", "22008", "22P02", "22P05", "22021"}
 
 _PLAIN = {
     "missing": "is required",
@@ -85,6 +89,8 @@ _PLAIN = {
 
 def plain_problem(error: Mapping[str, Any]) -> str:
     """Pydantic's error in words a person understands; money is always whole minor units."""
+    if error.get("type") == "literal_error":
+        return f"must be one of {error.get('ctx', {}).get('expected', 'the listed values')}"
     text = _PLAIN.get(str(error.get("type")), str(error.get("msg", "is not valid")))
     loc = error.get("loc", ())
     if text == "must be a whole number" and loc and "amount" in str(loc[-1]):
@@ -94,6 +100,37 @@ def plain_problem(error: Mapping[str, Any]) -> str:
 
 # Addresses that are not pages: their errors stay machine-readable (problem+json, or the file server's own).
 NOT_PAGES = ("/api/", "/static/", "/assets/")
+
+
+def integrity_problem(exc: IntegrityError) -> DomainError | None:
+    """A constraint the services did not check first: a reference to nothing or a missing value is invalid input,
+    a duplicate a conflict (PostgreSQL names the constraint class by SQLSTATE, SQLite in its message)."""
+    state = getattr(exc.orig, "sqlstate", None) or ""
+    text = str(exc.orig)
+    if state == "23503" or "FOREIGN KEY constraint failed" in text:
+        return InvalidInput("An id given refers to something that does not exist.")
+    if state == "23505" or "UNIQUE constraint failed" in text:
+        return Conflict("This exists already.")
+    if state in ("23502", "23514") or "NOT NULL constraint failed" in text or "CHECK constraint failed" in text:
+        return InvalidInput("A value is missing or outside what is allowed.")
+    return None
+
+
+HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+
+
+def allowed_methods(app: FastAPI, scope: Mapping[str, Any]) -> list[str]:
+    """Every method some route answers on the request's path, asked of the routes the way Starlette routes."""
+    return [
+        method
+        for method in HTTP_METHODS
+        if any(route.matches({**scope, "method": method})[0] == Match.FULL for route in app.router.routes)
+    ]
+
+
+def operation_id(route: APIRoute) -> str:
+    """Operation ids a generated client can name its functions by: the router's tag and the route's function."""
+    return f"{route.tags[0]}_{route.name}".replace("-", "_") if route.tags else route.name
 
 
 def is_page(request: Request) -> bool:
@@ -124,6 +161,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
         version="0.1.0",
         description="Carry IT initiatives from plan to proven value.",
         lifespan=lifespan,
+        generate_unique_id_function=operation_id,
     )
     app.state.settings = settings
     app.state.db = db or Database(settings.database_url)
@@ -169,13 +207,32 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
         return problem(409, "Stale version", detail)
 
     @app.exception_handler(DBAPIError)
-    async def contended(request: Request, exc: DBAPIError) -> Response:
-        if getattr(exc.orig, "sqlstate", None) not in CONTENTION_STATES:
+    async def database_refused(request: Request, exc: DBAPIError) -> Response:
+        state = getattr(exc.orig, "sqlstate", None)
+        if state in CONTENTION_STATES:
+            detail = "Someone else changed the same records at the same moment; try again."
+            if is_page(request):
+                return await run_in_threadpool(error_page, request, 409, "Conflict", detail)
+            return problem(409, "Conflict", detail)
+        refusal = integrity_problem(exc) if isinstance(exc, IntegrityError) else None
+        if refusal is None and state in INPUT_STATES:
+            refusal = InvalidInput("A value is out of the range or the form the database accepts; check the input.")
+        if refusal is None:
             raise exc
-        detail = "Someone else changed the same records at the same moment; try again."
-        if is_page(request):
-            return await run_in_threadpool(error_page, request, 409, "Conflict", detail)
-        return problem(409, "Conflict", detail)
+        return await domain_error(request, refusal)
+
+    @app.exception_handler(StatementError)
+    async def unbindable(request: Request, exc: StatementError) -> Response:
+        # A value the database layer could not convert, e.g. a moment before year 1 once moved to UTC.
+        if isinstance(exc.orig, OverflowError):
+            return await overflow(request, exc.orig)
+        raise exc
+
+    @app.exception_handler(OverflowError)
+    async def overflow(request: Request, _exc: OverflowError) -> Response:
+        # Date arithmetic beyond year 1 or 9999, or a number too large to convert: always an input out of range.
+        refusal = InvalidInput("A date or number is out of the range Valuegate works with (years 1 to 9999).")
+        return await domain_error(request, refusal)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:
@@ -194,6 +251,10 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         titles = {404: "Not found", 405: "Method not allowed", 401: "Not signed in"}
         title = titles.get(exc.status_code, "Error")
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            # Starlette names only the methods of the first route on the path; Allow lists every one (RFC 9110).
+            headers["Allow"] = ", ".join(allowed_methods(request.app, request.scope)) or headers.get("Allow", "")
         if is_page(request) and exc.status_code == 405 and request.method == "GET":
             # A form's address opened (a reload, a bookmark, a link typed in): the page the form belongs to.
             target = page_of_form(request)
@@ -202,10 +263,9 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
         if is_page(request) and exc.status_code in PAGE_ERRORS:
             detail = PAGE_ERRORS[exc.status_code]
             response = await run_in_threadpool(error_page, request, exc.status_code, title, detail)
-            if exc.headers:
-                response.headers.update(exc.headers)
+            response.headers.update(headers)
             return response
-        return problem(exc.status_code, title, str(exc.detail), headers=exc.headers)
+        return problem(exc.status_code, title, str(exc.detail), headers=headers)
 
     from valuegate.adoption.api import router as adoption_router
     from valuegate.audit.api import router as audit_router
@@ -294,6 +354,17 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
     if settings.assets_dir.is_dir():
         app.mount("/assets", StaticFiles(directory=str(settings.assets_dir)), name="assets")
     app.middleware("http")(security_headers)
+
+    document = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        """FastAPI's document, with the problem+json shape the API routers' error answers refer to."""
+        if app.openapi_schema is None:
+            document().setdefault("components", {}).setdefault("schemas", {}).update(problem_schemas())
+        assert app.openapi_schema is not None
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import math
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,6 +13,8 @@ from sqlalchemy import BigInteger, DateTime, Integer, MetaData, create_engine, e
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
+
+from valuegate.errors import InvalidInput
 
 T = TypeVar("T")
 
@@ -66,6 +69,45 @@ def is_sqlite(url: str) -> bool:
     return url.startswith("sqlite")
 
 
+INT64 = range(-(2**63), 2**63)
+
+
+def unstorable(value: object) -> str | None:
+    """Why neither database can hold ``value`` as given (None when it can): text with a NUL character or an unpaired
+    surrogate (PostgreSQL refuses the one, neither can encode the other), a whole number beyond 64 bits, or a
+    number that is not finite."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            return "Text cannot contain the NUL character (\\u0000)."
+        if not value.isascii():
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                return "Text cannot contain an unpaired surrogate (\\ud800-\\udfff): it is not valid Unicode."
+    elif isinstance(value, bool):
+        return None
+    elif isinstance(value, int):
+        if value not in INT64:
+            return f"A whole number is out of range: they go from {INT64.start:,} to {INT64.stop - 1:,}."
+    elif isinstance(value, float) and not math.isfinite(value):
+        return "Numbers must be finite (not NaN or infinity)."
+    return None
+
+
+def _refuse_unstorable(
+    _conn: Any, _cursor: Any, _statement: str, parameters: Any, _context: Any, executemany: bool
+) -> None:
+    """Every value sent to the database passes here: input it cannot store is refused as a 422 on either engine,
+    whichever route, page or job it came through, instead of failing in the driver as a server error."""
+    rows = parameters if executemany else [parameters]
+    for row in rows:
+        values = row.values() if isinstance(row, Mapping) else row if isinstance(row, Sequence) else ()
+        for value in values:
+            problem = unstorable(value)
+            if problem is not None:
+                raise InvalidInput(problem)
+
+
 def make_engine(url: str, *, echo: bool = False) -> Engine:
     if is_sqlite(url):
         path = url.split("///", 1)[1] if "///" in url else ""
@@ -73,8 +115,10 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, echo=echo, connect_args={"timeout": 30, "check_same_thread": False})
         _configure_sqlite(engine)
-        return engine
-    return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    else:
+        engine = create_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    event.listen(engine, "before_cursor_execute", _refuse_unstorable)
+    return engine
 
 
 def _configure_sqlite(engine: Engine) -> None:

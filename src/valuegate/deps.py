@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import math
 import tempfile
-from collections.abc import AsyncIterator, Callable, Iterator
-from typing import IO, Annotated
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
+from typing import IO, Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import APIRouter, Depends, Request, Response, Security
+from fastapi.routing import APIRoute
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
@@ -15,6 +19,7 @@ from valuegate.auth.policy import Actor, actor_for
 from valuegate.auth.service import person_for_token
 from valuegate.context import bind
 from valuegate.errors import TooLarge, Unauthenticated
+from valuegate.schemas import PROBLEM_RESPONSES
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
@@ -29,10 +34,17 @@ def get_session(request: Request) -> Iterator[Session]:
 SessionDep = Annotated[Session, Depends(get_session)]
 
 
-def get_actor(request: Request, session: SessionDep) -> Actor:
-    header = request.headers.get("authorization", "")
-    if header.lower().startswith("bearer "):
-        person = person_for_token(session, header[7:].strip())
+# Declares the scheme in the API document; the check itself (and its problem+json answer) is get_actor's.
+bearer = HTTPBearer(auto_error=False, description="An API token from POST /api/auth/token")
+
+
+def get_actor(
+    request: Request,
+    session: SessionDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Security(bearer)],
+) -> Actor:
+    if credentials is not None and credentials.credentials.strip():
+        person = person_for_token(session, credentials.credentials.strip())
         request.state.usage_actor = usage_identity(person)
         return actor_for(person)
     raise Unauthenticated("Sign in, or send an API token as 'Authorization: Bearer <token>'.")
@@ -77,3 +89,44 @@ class StreamedBody:
                     await run_in_threadpool(file.write, chunk)
             file.seek(0)
             yield file
+
+
+def _not_json(text: str) -> Any:
+    raise json.JSONDecodeError(f"{text} is not a JSON number", text, 0)
+
+
+def _finite(text: str) -> float:
+    number = float(text)
+    return number if math.isfinite(number) else _not_json(text)
+
+
+def _whole(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:  # more digits than Python converts
+        return _not_json(text[:20] + "…")
+
+
+class JSONRequest(Request):
+    """A request whose JSON body is held to RFC 8259: NaN, Infinity and numbers too large for a float are not JSON
+    (Python's parser lets them through), so they are refused as a malformed body instead of reaching a service."""
+
+    async def json(self) -> Any:
+        if not hasattr(self, "_json"):
+            self._json = json.loads(await self.body(), parse_constant=_not_json, parse_float=_finite, parse_int=_whole)
+        return self._json
+
+
+class JSONRoute(APIRoute):
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def strict(request: Request) -> Response:
+            return await handler(JSONRequest(request.scope, request.receive))
+
+        return strict
+
+
+def api_router(tag: str) -> APIRouter:
+    """A router of the API: its tag, the problem+json answers every route can give, and strict JSON bodies."""
+    return APIRouter(tags=[tag], responses=PROBLEM_RESPONSES, route_class=JSONRoute)

@@ -4,19 +4,16 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from tests.live import serve
+from tests.live import demo_database, serve
 from valuegate.app import create_app
 from valuegate.config import load_settings
-from valuegate.context import bind
 from valuegate.db import Database
-from valuegate.demo import load_demo
 
 CHROMIUM = Path("/usr/bin/chromium")
 LAUNCH_ARGS = [
@@ -41,15 +38,10 @@ class Live:
 def live(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     """The product on its embedded default with the demo data, served by uvicorn in a thread."""
     target = tmp_path_factory.mktemp("live") / "demo.db"
-    shutil.copy(sqlite_template, target)
-    url = f"sqlite:///{target}"
-    settings = dataclasses.replace(load_settings(url), record_own_use=True)
-    db = Database(url)
-    with db.session(write=True) as session:
-        bind(session, settings)
-        load_demo(session)
-    with serve(create_app(settings, db=db)) as base:
-        yield Live(base, db)
+    settings = dataclasses.replace(load_settings(f"sqlite:///{target}"), record_own_use=True)
+    db = demo_database(sqlite_template, target, settings)
+    with serve(create_app(settings, db=db)) as url:
+        yield Live(url, db)
     db.dispose()
 
 

@@ -343,3 +343,88 @@ def test_a_cycle_is_refused_naming_it(api) -> None:  # type: ignore[no-untyped-d
     )
     assert all(name in problem["detail"] for name in ("A", "B", "C")), problem["detail"]
     _expect(client, w, "POST", "/api/dependencies", t["owner"], 409, json={"upstream_id": a, "downstream_id": b})
+
+
+# Classes of input that reached the databases or the calendar as server errors until they were refused centrally
+# (found by tests/e2e/test_api_document.py); each is a clear problem+json that changes nothing.
+
+HUGE = 2**64 + 1
+
+
+def test_whole_numbers_beyond_64_bits_are_refused(api) -> None:  # type: ignore[no-untyped-def]
+    w, client, t = api
+    mid = w.ids["shared"]
+    for method, url, kw in [
+        ("GET", f"/api/measures/{HUGE}", {}),
+        ("GET", f"/api/audit/events?before_id={HUGE}", {}),
+        ("GET", f"/api/rollups/status-matrix?node_id={HUGE}", {}),
+        ("POST", "/api/dependencies", {"json": {"upstream_id": HUGE, "downstream_id": mid}}),
+        ("POST", f"/api/nodes/{w.ids['project']}/audience-groups", {"json": {"name": "Everyone", "size": HUGE}}),
+    ]:
+        problem = _expect(client, w, method, url, t["pmo"], 422, **kw)
+        assert "out of range" in problem["detail"], (url, problem)
+
+
+def test_numbers_json_does_not_have_are_a_malformed_body(api) -> None:  # type: ignore[no-untyped-def]
+    w, client, t = api
+    headers = {**t["pmo"], "Content-Type": "application/json"}
+    for number in (b"NaN", b"Infinity", b"-Infinity", b"1e999"):
+        body = b'{"name": "Unit", "kind": "other", "parent_id": ' + number + b"}"
+        _expect(client, w, "POST", "/api/org-units", headers, 400, content=body)
+
+
+def test_text_the_databases_cannot_store_is_refused(api) -> None:  # type: ignore[no-untyped-def]
+    w, client, t = api
+    headers = {**t["pmo"], "Content-Type": "application/json"}
+    for text, words in ((b"Steer\\u0000Co", "NUL"), (b"Steer\\ud800Co", "surrogate")):
+        body = b'{"title": "' + text + b'", "held_on": "2026-06-01"}'
+        problem = _expect(client, w, "POST", "/api/meetings", headers, 422, content=body)
+        assert words in problem["detail"], problem
+    problem = _expect(client, w, "GET", "/api/audit/events?action=gate%00approve", t["pmo"], 422)
+    assert "NUL" in problem["detail"]
+
+
+def test_dates_beyond_the_calendar_are_refused(api) -> None:  # type: ignore[no-untyped-def]
+    w, client, t = api
+    project, mid = w.ids["project"], w.ids["shared"]
+    for url in [
+        f"/api/nodes/{project}/metrics?as_of=0001-01-01",
+        f"/api/measures/{mid}/values?as_of=0001-01-01T00:00:00%2B14:00",
+        f"/api/nodes/{project}/communications/calendar?start=9999-12-30",
+        f"/api/nodes/{project}/feedback/anonymous/report?window=9999-12-31",
+    ]:
+        problem = _expect(client, w, "GET", url, t["pmo"], 422)
+        assert "out of the range" in problem["detail"], (url, problem)
+
+
+def test_a_reference_to_nothing_is_refused(api) -> None:  # type: ignore[no-untyped-def]
+    w, client, t = api
+    body = {"title": "SteerCo", "held_on": "2026-06-01", "chair_id": UNKNOWN}
+    problem = _expect(client, w, "POST", "/api/meetings", t["pmo"], 422, json=body)
+    assert "does not exist" in problem["detail"]
+
+
+def test_feedback_ids_are_plain_digits(api) -> None:  # type: ignore[no-untyped-def]
+    w, client, t = api
+    _expect(client, w, "PATCH", "/api/feedback/open/%C2%B2", t["pmo"], 404, json={"version": 1})
+
+
+def test_a_method_a_path_does_not_have_is_405_naming_those_it_has(api) -> None:  # type: ignore[no-untyped-def]
+    w, client, t = api
+    for method, url, allow in [
+        ("DELETE", "/api/nodes", "GET, POST"),
+        ("PUT", f"/api/nodes/{w.ids['project']}", "GET, PATCH"),
+        ("GET", "/api/auth/token", "POST"),
+    ]:
+        r = client.request(method, url, headers=t["pmo"])
+        assert r.status_code == 405 and r.headers["content-type"] == "application/problem+json"
+        assert r.headers["allow"] == allow, (url, r.headers.get("allow"))
+
+
+def test_text_longer_than_its_column_is_refused_on_postgresql(api, db) -> None:  # type: ignore[no-untyped-def]
+    """SQLite keeps text of any length; PostgreSQL refuses it (SQLSTATE 22001), which must be a 422, not a 500."""
+    if db.dialect != "postgresql":
+        pytest.skip("SQLite does not enforce the length of a text column")
+    w, client, t = api
+    body = {"title": "S" * 301, "held_on": "2026-06-01"}
+    _expect(client, w, "POST", "/api/meetings", t["pmo"], 422, json=body)

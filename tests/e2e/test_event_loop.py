@@ -15,6 +15,7 @@ import httpx
 import pytest
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute, iter_route_contexts
+from fastapi.security import HTTPBearer
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
@@ -33,12 +34,13 @@ from valuegate.web.forms import form_text, posted_form
 from valuegate.web.pages import check_csrf
 
 # The dependencies that may run on the loop, because all they do is await the request: the CSRF check, the two
-# form readers, and StreamedBody (an API upload streamed into a temporary file).
+# form readers, StreamedBody (an API upload streamed into a temporary file) and FastAPI's HTTPBearer (it reads the
+# Authorization header, which documents the bearer token in the API's description).
 ONLY_AWAIT_THE_REQUEST: set[Callable[..., Any]] = {check_csrf, form_text, posted_form}
 
 
 def _only_awaits_the_request(call: Callable[..., Any]) -> bool:
-    return call in ONLY_AWAIT_THE_REQUEST or isinstance(call, StreamedBody)
+    return call in ONLY_AWAIT_THE_REQUEST or isinstance(call, (StreamedBody, HTTPBearer))
 
 
 def _on_the_loop(call: Callable[..., Any]) -> bool:

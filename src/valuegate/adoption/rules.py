@@ -99,6 +99,9 @@ KINDS["reported"] = {
     "comparator": ">=",
     "hint": "Ask the data owner how it was measured and what moved it.",
 }
+UNITS = tuple(dict.fromkeys(spec["unit"] for spec in KINDS.values()))
+COMPARATORS = (">=", "<=")
+TRENDS = ("up", "down", "flat")
 EVENT_FREE = ("reported",)
 COLLECTION_METHODS = ("event_stream", "system_log_export", "report_view_log", "survey", "manual_attestation")
 FREQUENCY_BANDS = (("low", 1, 4), ("medium", 5, 12), ("high", 13, 10_000))

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, TypeAlias
 
-from fastapi import APIRouter, Query, Response
+from fastapi import Query, Response
 
 from valuegate.audit import service
-from valuegate.audit.evidence import evidence_document, evidence_download
-from valuegate.deps import ActorDep, SessionDep
+from valuegate.audit.evidence import MEDIA_TYPES, evidence_document, evidence_download
+from valuegate.audit.schemas import AuditEventOut, ChainCheck, Evidence
+from valuegate.deps import ActorDep, SessionDep, api_router
+from valuegate.schemas import one_of
 
-router = APIRouter(tags=["audit"])
+if TYPE_CHECKING:
+    EvidenceFormat: TypeAlias = str
+else:
+    EvidenceFormat = one_of("EvidenceFormat", MEDIA_TYPES)
+
+router = api_router("audit")
 
 
 @router.get("/audit/events")
@@ -23,7 +30,7 @@ def events(
     action: str | None = None,
     limit: int = Query(100, ge=1, le=1000),
     before_id: int | None = None,
-) -> list[dict[str, Any]]:
+) -> list[AuditEventOut]:
     log = service.event_log(
         session,
         actor=actor,
@@ -34,25 +41,34 @@ def events(
         limit=limit,
         before_id=before_id,
     )
-    return [service.event_view(e) for e in log.events]
+    return [AuditEventOut.model_validate(service.event_view(e)) for e in log.events]
 
 
 @router.get("/audit/verify")
-def verify(actor: ActorDep, session: SessionDep) -> dict[str, Any]:
+def verify(actor: ActorDep, session: SessionDep) -> ChainCheck:
     result = service.verify(session, actor=actor)
     brk = result.first_break
-    return {
-        "ok": result.ok,
-        "checked": result.checked,
-        "first_bad_event": brk.event_id if brk else None,
-        "problem": brk.problem if brk else None,
-    }
+    return ChainCheck(
+        ok=result.ok,
+        checked=result.checked,
+        first_bad_event=brk.event_id if brk else None,
+        problem=brk.problem if brk else None,
+    )
 
 
-@router.get("/measures/{measure_id}/evidence", response_model=None)
+@router.get(
+    "/measures/{measure_id}/evidence",
+    response_model=Evidence,
+    responses={
+        200: {
+            "description": "The evidence as JSON, or (format=csv) the events as CSV, one row each with its hashes",
+            "content": {MEDIA_TYPES["csv"]: {"schema": {"type": "string"}}},
+        }
+    },
+)
 def evidence(
-    measure_id: int, actor: ActorDep, session: SessionDep, format: str = Query("json", pattern="^(json|csv)$")
-) -> Response | dict[str, Any]:
+    measure_id: int, actor: ActorDep, session: SessionDep, format: EvidenceFormat = "json"
+) -> Response | Evidence:
     if format == "csv":
         return evidence_download(session, actor=actor, measure_id=measure_id, fmt="csv")
-    return evidence_document(session, actor=actor, measure_id=measure_id)
+    return Evidence.model_validate(evidence_document(session, actor=actor, measure_id=measure_id))

@@ -91,6 +91,8 @@ TACTICS: dict[str, tuple[str, ...]] = {
     "recognition": ("reinforcement",),
 }
 RESISTANCE_STATUSES = ("open", "mitigating", "resolved", "accepted")
+# Where an objection came from; "engagement_drop" is raised by Valuegate itself, never by a person.
+RESISTANCE_CHANNELS = ("open", "manager", "champion", "anonymous", "engagement_drop")
 
 
 def check_scores(scores: Mapping[str, int]) -> None:
@@ -188,6 +190,7 @@ CHAMPION_RATIO = 50  # at least one champion per this many impacted people; sour
 CHAMPION_WINDOW_DAYS = 14  # one cadence window
 DORMANT_AFTER_WINDOWS = 2
 CHAMPION_ACTIVITIES = ("session", "feedback", "office_hours", "demo", "coaching")
+COVERAGE_STATES = ("nobody_impacted", "none", "thin", "covered")
 
 
 def coverage(champions: int, impacted: int, ratio: int = CHAMPION_RATIO) -> dict[str, object]:
@@ -229,6 +232,7 @@ def is_dormant(
 
 LEGACY_KINDS = ("process", "report", "workflow", "spreadsheet", "tool", "email_routine")
 LEGACY_STATUSES = ("planned", "parallel", "retired")
+LEGACY_FLAGS = ("retirement_overdue", "double_work", "long_parallel_run")
 LEGACY_MOVES = {"planned": ("parallel", "retired"), "parallel": ("retired", "planned"), "retired": ("parallel",)}
 
 

@@ -23,7 +23,7 @@ from valuegate.portfolio.service import get_node
 from valuegate.uow import use_case
 
 ATTRIBUTES = ("power", "interest", "influence", "legitimacy", "urgency")
-CHANNELS = ("open", "manager", "champion", "anonymous", "engagement_drop")
+CHANNELS = rules.RESISTANCE_CHANNELS
 ESCALATE_AFTER_DAYS = 28  # two fortnightly cadence windows
 
 

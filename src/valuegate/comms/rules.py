@@ -33,6 +33,8 @@ PREFERRED_SENDERS: dict[str, tuple[str, ...]] = {
     "personal_impact": ("people_manager",),
 }
 STATUSES = ("planned", "cancelled")
+ITEM_STATES = ("scheduled", "overdue", "done", "cancelled")  # where a planned item stands today
+REPETITION_STATES = ("reached", "short")
 REPETITION_TARGET = 5
 REPETITION_RANGE = range(5, 8)  # Prosci: 5–7 times
 # Plain-language cadences a planner picks from; anything else is given as an RRULE.

@@ -14,14 +14,13 @@ from valuegate.auth.models import Person
 from valuegate.auth.policy import Actor, can, require, visible_nodes
 from valuegate.auth.service import people_choices
 from valuegate.decisions.models import Decision, Meeting, MeetingAttendee
+from valuegate.decisions.rules import OUTCOMES
 from valuegate.errors import InvalidInput, NotFound
 from valuegate.gates import service as gates
 from valuegate.gates.models import GateRequest
 from valuegate.portfolio.models import Node
 from valuegate.portfolio.service import get_node
 from valuegate.uow import use_case
-
-OUTCOMES = ("approve", "reject", "defer", "note")
 
 
 def meeting_view(m: Meeting) -> dict[str, Any]:

@@ -2,24 +2,33 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from fastapi import APIRouter
 from sqlalchemy import select
 
 from valuegate.auth.policy import require
 from valuegate.dependencies import service
 from valuegate.dependencies.models import BusinessService
-from valuegate.dependencies.schemas import AckIn, DependencyIn, ImpactIn, ServiceIn
-from valuegate.deps import ActorDep, SessionDep
+from valuegate.dependencies.schemas import (
+    AckIn,
+    Acknowledged,
+    DependencyIn,
+    DependencyOut,
+    ImpactIn,
+    ImpactOut,
+    NodeDependencies,
+    ServiceIn,
+    ServiceOut,
+    ValueAtRisk,
+)
+from valuegate.deps import ActorDep, SessionDep, api_router
 from valuegate.portfolio.service import get_node
 
-router = APIRouter(tags=["dependencies"])
+router = api_router("dependencies")
 
 
 @router.post("/dependencies", status_code=201)
-def add_dependency(body: DependencyIn, actor: ActorDep, session: SessionDep) -> dict[str, Any]:
-    return service.dependency_view(service.add_dependency(session, actor=actor, **body.model_dump()))
+def add_dependency(body: DependencyIn, actor: ActorDep, session: SessionDep) -> DependencyOut:
+    d = service.add_dependency(session, actor=actor, **body.model_dump())
+    return DependencyOut.model_validate(service.dependency_view(d))
 
 
 @router.delete("/dependencies/{dependency_id}", status_code=204)
@@ -28,41 +37,41 @@ def remove_dependency(dependency_id: int, actor: ActorDep, session: SessionDep, 
 
 
 @router.get("/nodes/{node_id}/dependencies")
-def node_dependencies(node_id: int, actor: ActorDep, session: SessionDep) -> dict[str, Any]:
+def node_dependencies(node_id: int, actor: ActorDep, session: SessionDep) -> NodeDependencies:
     require(session, actor, "node.view", get_node(session, node_id, actor=actor))
-    return service.dependencies_of(session, node_id)
+    return NodeDependencies.model_validate(service.dependencies_of(session, node_id))
 
 
 @router.get("/value-at-risk")
-def value_at_risk(actor: ActorDep, session: SessionDep, node_id: int | None = None) -> dict[str, Any]:
+def value_at_risk(actor: ActorDep, session: SessionDep, node_id: int | None = None) -> ValueAtRisk:
     node = get_node(session, node_id, actor=actor) if node_id is not None else None
     require(session, actor, "node.view", node) if node is not None else None
     if node is None and not actor.reads_all:
         require(session, actor, "audit.read", None, what="the whole portfolio")
-    return service.value_at_risk(session, node)
+    return ValueAtRisk.model_validate(service.value_at_risk(session, node))
 
 
 @router.get("/services")
-def services(actor: ActorDep, session: SessionDep) -> list[dict[str, Any]]:
-    return [service.service_view(s) for s in session.scalars(select(BusinessService).order_by(BusinessService.name))]
+def services(actor: ActorDep, session: SessionDep) -> list[ServiceOut]:
+    rows = session.scalars(select(BusinessService).order_by(BusinessService.name))
+    return [ServiceOut.model_validate(service.service_view(s)) for s in rows]
 
 
 @router.post("/services", status_code=201)
-def create_service(body: ServiceIn, actor: ActorDep, session: SessionDep) -> dict[str, Any]:
-    return service.service_view(service.create_service(session, actor=actor, **body.model_dump()))
+def create_service(body: ServiceIn, actor: ActorDep, session: SessionDep) -> ServiceOut:
+    return ServiceOut.model_validate(
+        service.service_view(service.create_service(session, actor=actor, **body.model_dump()))
+    )
 
 
 @router.post("/measures/{measure_id}/services", status_code=201)
-def add_impact(measure_id: int, body: ImpactIn, actor: ActorDep, session: SessionDep) -> dict[str, Any]:
+def add_impact(measure_id: int, body: ImpactIn, actor: ActorDep, session: SessionDep) -> ImpactOut:
     imp = service.add_impact(session, actor=actor, measure_id=measure_id, **body.model_dump())
-    return {"id": imp.id, "measure_id": imp.measure_id, "service_id": imp.service_id, "acknowledged": False}
+    return ImpactOut(id=imp.id, measure_id=imp.measure_id, service_id=imp.service_id, acknowledged=False)
 
 
 @router.post("/service-impacts/{impact_id}/acknowledge")
-def acknowledge(impact_id: int, body: AckIn, actor: ActorDep, session: SessionDep) -> dict[str, Any]:
+def acknowledge(impact_id: int, body: AckIn, actor: ActorDep, session: SessionDep) -> Acknowledged:
     imp = service.acknowledge_impact(session, actor=actor, impact_id=impact_id, note=body.note)
-    return {
-        "id": imp.id,
-        "acknowledged_by": imp.acknowledged_by,
-        "acknowledged_at": imp.acknowledged_at.isoformat() if imp.acknowledged_at else None,
-    }
+    at = imp.acknowledged_at.isoformat() if imp.acknowledged_at else None
+    return Acknowledged(id=imp.id, acknowledged_by=imp.acknowledged_by, acknowledged_at=at)

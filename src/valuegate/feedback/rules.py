@@ -25,6 +25,9 @@ T = TypeVar("T")
 MIN_K = 3
 DEFAULT_K = 5
 WINDOWS = ("week", "month")
+CHANNELS = ("open", "anonymous")  # named feedback, and the anonymous pulse's comments
+HIDDEN_BECAUSE = ("below_threshold", "differencing", "complementary")
+DISTRIBUTION_HIDDEN_BECAUSE = ("homogeneous", "below_threshold")
 ROOT = 0  # the whole audience of the workstream: every response, with or without a group
 
 

@@ -192,7 +192,7 @@ def respond(
     """Acknowledge feedback, and close it with a published "you said, we did"."""
     row: FeedbackItem | AnonymousResponse | None
     if channel == "open":
-        row = session.get(FeedbackItem, int(item_id)) if item_id.isdigit() else None
+        row = session.get(FeedbackItem, int(item_id)) if item_id.isascii() and item_id.isdigit() else None
     elif channel == "anonymous":
         row = session.get(AnonymousResponse, item_id)
     else:

@@ -36,6 +36,8 @@ from valuegate.uow import use_case
 
 RULE_EDITABLE = ("share", "kind", "negate", "owner_id", "rationale", "status")
 DECISIONS = ("confirm", "correct", "dismiss")
+RULE_STATUSES = ("active", "retired")
+PROPOSAL_STATUSES = ("proposed", "confirmed", "corrected", "dismissed", "superseded")
 
 
 def _feed(session: Session, feed_id: int) -> DataFeed:
@@ -70,7 +72,7 @@ def _check_rule(values: dict[str, Any]) -> None:
         raise InvalidInput("The share is above 0 and at most 1 (1 sends the whole amount).")
     if "kind" in values and values["kind"] not in fin.KINDS:
         raise InvalidInput(f"The kind is one of {', '.join(fin.KINDS)}.")
-    if "status" in values and values["status"] not in ("active", "retired"):
+    if "status" in values and values["status"] not in RULE_STATUSES:
         raise InvalidInput("The status is active or retired.")
 
 

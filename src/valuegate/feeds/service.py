@@ -33,6 +33,8 @@ from valuegate.uow import use_case
 
 CHANNELS = ("system", "manual")
 SUBMISSION_CHANNELS = ("upload", "api", "cli")
+SUBMISSION_STATUSES = ("accepted", "rejected")
+CALENDAR_STATES = ("on_time", "late", "rejected", "missing", "not_due")
 HISTORY = 6  # accepted periods compared with
 KEY_VALUES_KEPT = 50_000
 

@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from valuegate.errors import DomainError, InvalidInput, NotFound, PermissionDenied, TooLarge
 from valuegate.feeds import actuals, reading, service
-from valuegate.feeds.schemas import DecisionIn, FeedOwnerIn, NoticeIn, RuleFormIn
+from valuegate.feeds.schemas import FeedOwnerIn, NoticeIn, ProposalDecisionIn, RuleFormIn
 from valuegate.finance import rules as fin
 from valuegate.web.forms import NO_FORM, FormState, TypedForm, submit_form
 from valuegate.web.pages import FormPageDep, Page, PageDep, render
@@ -133,10 +133,10 @@ def add_rule(request: Request, node_id: int, feed_id: int, page: FormPageDep, ty
 
 @router.post("/portfolio/{node_id}/feeds/proposals/{proposal_id}")
 def decide_proposal(request: Request, node_id: int, proposal_id: int, page: FormPageDep, typed: TypedForm) -> Response:
-    def act(body: DecisionIn) -> object:
+    def act(body: ProposalDecisionIn) -> object:
         return actuals.decide(page.session, actor=page.actor, proposal_id=proposal_id, **body.model_dump())
 
-    return _submit(request, page, node_id, f"proposal-{proposal_id}", typed, DecisionIn, act)
+    return _submit(request, page, node_id, f"proposal-{proposal_id}", typed, ProposalDecisionIn, act)
 
 
 @router.get("/feeds/submissions/{submission_id}", response_class=HTMLResponse)

@@ -3,36 +3,35 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
-
-from fastapi import APIRouter
 
 from valuegate.auth.policy import require
-from valuegate.deps import ActorDep, SessionDep
+from valuegate.deps import ActorDep, SessionDep, api_router
 from valuegate.errors import InvalidInput
 from valuegate.finance import service as finance
-from valuegate.finance.schemas import ValuesIn
+from valuegate.finance.schemas import MeasureValues, Series, ValueFactOut, ValuesIn, ValuesSaved
 from valuegate.portfolio import service
 
-router = APIRouter(tags=["figures"])
+router = api_router("figures")
 
 
 @router.get("/measures/{measure_id}/values")
-def get_values(measure_id: int, actor: ActorDep, session: SessionDep, as_of: datetime | None = None) -> dict[str, Any]:
+def get_values(measure_id: int, actor: ActorDep, session: SessionDep, as_of: datetime | None = None) -> MeasureValues:
     node, measure = service.get_measure(session, measure_id, actor=actor)
     require(session, actor, "node.view", node)
     if as_of is not None and as_of.tzinfo is None:
         raise InvalidInput("as_of needs a time zone, e.g. 2026-01-31T00:00:00Z.")
-    return {
-        "measure_id": measure_id,
-        "values_version": measure.values_version,
-        "as_of": as_of.isoformat() if as_of else None,
-        "series": finance.measure_values(session, measure_id, as_of=as_of),
-    }
+    return MeasureValues.model_validate(
+        {
+            "measure_id": measure_id,
+            "values_version": measure.values_version,
+            "as_of": as_of.isoformat() if as_of else None,
+            "series": finance.measure_values(session, measure_id, as_of=as_of),
+        }
+    )
 
 
 @router.put("/measures/{measure_id}/values/{series}")
-def put_values(measure_id: int, series: str, body: ValuesIn, actor: ActorDep, session: SessionDep) -> dict[str, Any]:
+def put_values(measure_id: int, series: Series, body: ValuesIn, actor: ActorDep, session: SessionDep) -> ValuesSaved:
     entries = finance.parse_entries([e.model_dump() for e in body.entries])
     m = finance.set_values(
         session,
@@ -43,15 +42,17 @@ def put_values(measure_id: int, series: str, body: ValuesIn, actor: ActorDep, se
         values_version=body.values_version,
         reason=body.reason,
     )
-    return {
-        "measure_id": measure_id,
-        "values_version": m.values_version,
-        "series": finance.measure_values(session, measure_id),
-    }
+    return ValuesSaved.model_validate(
+        {
+            "measure_id": measure_id,
+            "values_version": m.values_version,
+            "series": finance.measure_values(session, measure_id),
+        }
+    )
 
 
 @router.get("/measures/{measure_id}/value-history")
-def value_history(measure_id: int, actor: ActorDep, session: SessionDep) -> list[dict[str, Any]]:
+def value_history(measure_id: int, actor: ActorDep, session: SessionDep) -> list[ValueFactOut]:
     node, _m = service.get_measure(session, measure_id, actor=actor)
     require(session, actor, "node.view", node)
-    return finance.value_history(session, measure_id)
+    return [ValueFactOut.model_validate(f) for f in finance.value_history(session, measure_id)]

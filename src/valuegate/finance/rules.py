@@ -16,6 +16,7 @@ KIND_LABELS = {
     "one_time_benefit": "One-time benefit",
 }
 VALUE_RAG = ("none", "green", "amber", "red")
+REBASELINE_STATUSES = ("pending", "approved", "rejected")
 _PERIOD = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 MAX_AMOUNT = 10**15  # a thousand billion in major units: anything larger is a typing error
 

@@ -19,6 +19,9 @@ STAGES: list[tuple[str, str, int, bool]] = [
     ("closed", "Closed", 5, True),
     ("cancelled", "Cancelled", 6, True),
 ]
+STAGE_CODES = tuple(code for code, _label, _o, _t in STAGES)
+DIRECTIONS = ("forward", "back", "cancel")
+REQUEST_STATUSES = ("pending", "approved", "rejected", "withdrawn")
 FORWARD = [code for code, _label, _o, terminal in STAGES if not terminal] + ["closed"]
 STAGE_ORDER = {code: ordinal for code, _l, ordinal, _t in STAGES}
 TERMINAL = {code for code, _l, _o, terminal in STAGES if terminal}

@@ -1,7 +1,7 @@
 """The decision inbox: the gate requests a person may decide, with the business case in front of them.
 
 Approve, reject and defer are each one route and one use-case below the inbox's address, read by the API's own
-schemas (``DecisionIn``, ``DeferIn``). In place (htmx) the card becomes the outcome, or comes back with what was
+schemas (``GateDecisionIn``, ``DeferIn``). In place (htmx) the card becomes the outcome, or comes back with what was
 typed and the problem beside its field; without JavaScript the inbox is drawn again the same way, or the browser is
 sent back to it (``web/forms.submit_form``).
 """
@@ -19,7 +19,7 @@ from valuegate.dependencies.schemas import AckIn
 from valuegate.dependencies.service import acknowledge_impact
 from valuegate.errors import DomainError, InvalidInput
 from valuegate.gates import service as gates
-from valuegate.gates.schemas import DecisionIn, DeferIn
+from valuegate.gates.schemas import DeferIn, GateDecisionIn
 from valuegate.web.forms import NO_FORM, FormState, TypedForm, read_form, submit_form
 from valuegate.web.pages import FormPageDep, Page, PageDep, render
 
@@ -123,7 +123,7 @@ def _decide(
     return render(request, page, "gates/decided.html", {**decided, "outcome": outcome(body)})
 
 
-def _approve(page: Page, request_id: int) -> Callable[[DecisionIn], object]:
+def _approve(page: Page, request_id: int) -> Callable[[GateDecisionIn], object]:
     return lambda body: gates.approve(
         page.session, actor=page.actor, request_id=request_id, comment=body.comment, version=body.version
     )
@@ -131,17 +131,17 @@ def _approve(page: Page, request_id: int) -> Callable[[DecisionIn], object]:
 
 @router.post("/inbox/{request_id}/approve")
 def approve(request: Request, request_id: int, page: FormPageDep, typed: TypedForm) -> Response:
-    return _decide(request, page, request_id, typed, DecisionIn, _approve(page, request_id), lambda b: "Approved")
+    return _decide(request, page, request_id, typed, GateDecisionIn, _approve(page, request_id), lambda b: "Approved")
 
 
 @router.post("/inbox/{request_id}/reject")
 def reject(request: Request, request_id: int, page: FormPageDep, typed: TypedForm) -> Response:
-    def act(body: DecisionIn) -> object:
+    def act(body: GateDecisionIn) -> object:
         return gates.reject(
             page.session, actor=page.actor, request_id=request_id, comment=body.comment or "", version=body.version
         )
 
-    return _decide(request, page, request_id, typed, DecisionIn, act, lambda b: "Rejected")
+    return _decide(request, page, request_id, typed, GateDecisionIn, act, lambda b: "Rejected")
 
 
 @router.post("/inbox/{request_id}/defer")

@@ -16,6 +16,9 @@ from typing import Any
 from valuegate.health.thresholds import DETECTOR_NAMES, DETECTORS, Thresholds
 
 SEVERITIES = ("ok", "watch", "alert")
+SIGNAL_SEVERITIES = (*SEVERITIES, "not_measured")  # a detector without data says so rather than "ok"
+BANDS = ("green", "amber", "red", "unknown")  # unknown: no detector had anything to read
+TRENDS = ("better", "worse", "steady")
 VALUE = {"ok": 1 / 6, "watch": 3 / 6, "alert": 5 / 6}  # Micro Focus PPM health policy
 
 

@@ -2,41 +2,40 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from fastapi import APIRouter
 from sqlalchemy import select
 
 from valuegate.auth.policy import require
-from valuegate.deps import ActorDep, SessionDep
+from valuegate.deps import ActorDep, SessionDep, api_router
 from valuegate.milestones import service as milestones
 from valuegate.milestones.models import Milestone
-from valuegate.milestones.schemas import MilestoneIn, MilestonePatch
+from valuegate.milestones.schemas import MilestoneIn, MilestoneOut, MilestonePatch
 from valuegate.portfolio import service
 
-router = APIRouter(tags=["milestones"])
+router = api_router("milestones")
+
+
+def _milestone(m: Milestone) -> MilestoneOut:
+    return MilestoneOut.model_validate(milestones.milestone_view(m))
 
 
 @router.get("/measures/{measure_id}/milestones")
-def list_milestones(measure_id: int, actor: ActorDep, session: SessionDep) -> list[dict[str, Any]]:
+def list_milestones(measure_id: int, actor: ActorDep, session: SessionDep) -> list[MilestoneOut]:
     node, _m = service.get_measure(session, measure_id, actor=actor)
     require(session, actor, "node.view", node)
     rows = session.scalars(select(Milestone).where(Milestone.measure_id == measure_id).order_by(Milestone.due_on))
-    return [milestones.milestone_view(m) for m in rows]
+    return [_milestone(m) for m in rows]
 
 
 @router.post("/measures/{measure_id}/milestones", status_code=201)
-def add_milestone(measure_id: int, body: MilestoneIn, actor: ActorDep, session: SessionDep) -> dict[str, Any]:
-    return milestones.milestone_view(
-        milestones.add_milestone(session, actor=actor, measure_id=measure_id, **body.model_dump())
-    )
+def add_milestone(measure_id: int, body: MilestoneIn, actor: ActorDep, session: SessionDep) -> MilestoneOut:
+    return _milestone(milestones.add_milestone(session, actor=actor, measure_id=measure_id, **body.model_dump()))
 
 
 @router.patch("/milestones/{milestone_id}")
-def update_milestone(milestone_id: int, body: MilestonePatch, actor: ActorDep, session: SessionDep) -> dict[str, Any]:
+def update_milestone(milestone_id: int, body: MilestonePatch, actor: ActorDep, session: SessionDep) -> MilestoneOut:
     changes = body.model_dump(exclude_unset=True)
     version = changes.pop("version")
-    return milestones.milestone_view(
+    return _milestone(
         milestones.update_milestone(session, actor=actor, milestone_id=milestone_id, version=version, changes=changes)
     )
 

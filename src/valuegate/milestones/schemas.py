@@ -1,10 +1,12 @@
-"""Request shapes of the milestones API (Pydantic)."""
+"""Request and response shapes of the milestones API (Pydantic)."""
 
 from __future__ import annotations
 
 from datetime import date
 
 from pydantic import BaseModel
+
+from valuegate.schemas import Out
 
 
 class MilestoneIn(BaseModel):
@@ -19,3 +21,13 @@ class MilestonePatch(BaseModel):
     due_on: date | None = None
     forecast_on: date | None = None
     done_on: date | None = None
+
+
+class MilestoneOut(Out):
+    id: int
+    measure_id: int
+    name: str
+    due_on: date
+    forecast_on: date | None
+    done_on: date | None
+    version: int

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
-
-from fastapi import APIRouter
 
 from valuegate.auth.policy import require
-from valuegate.deps import ActorDep, SessionDep
+from valuegate.deps import ActorDep, SessionDep, api_router
 from valuegate.errors import InvalidInput
 from valuegate.finance import rules as fin
+from valuegate.finance.schemas import ValueKind
+from valuegate.portfolio.schemas import ImplementationStatus, Stage, ValueStatus
 from valuegate.rollups import queries
+from valuegate.rollups.schemas import Bridge, Periods, Pipeline, PipelineThen, StatusCell
 from valuegate.rollups.scope import resolve_scope
 
-router = APIRouter(tags=["roll-ups"])
+router = api_router("roll-ups")
 
 
 def _aware(value: datetime, name: str) -> datetime:
@@ -29,27 +29,28 @@ def pipeline(
     session: SessionDep,
     node_id: int | None = None,
     org_unit_id: int | None = None,
-    kind: str = "recurring",
-    impl_status: str | None = None,
-    value_status: str | None = None,
+    kind: ValueKind = "recurring",
+    impl_status: ImplementationStatus | None = None,
+    value_status: ValueStatus | None = None,
     as_of: datetime | None = None,
-) -> dict[str, Any]:
-    if kind not in fin.KINDS:
-        raise InvalidInput(f"Unknown kind {kind!r}; use one of {', '.join(fin.KINDS)}.")
+) -> Pipeline | PipelineThen:
+    """The pipeline now (from the pre-aggregates), or as known at ``as_of`` (per node, from the figures)."""
     scope, path = resolve_scope(session, actor, node_id, org_unit_id)
     if as_of is not None:
         if path is None:
             raise InvalidInput("As-of roll-ups are available per node.")
-        return queries.pipeline_as_of(session, _aware(as_of, "as_of"), path, kind)
-    return queries.pipeline(session, scope, impl_status=impl_status, value_rag=value_status, kind=kind)
+        return PipelineThen.model_validate(queries.pipeline_as_of(session, _aware(as_of, "as_of"), path, kind))
+    return Pipeline.model_validate(
+        queries.pipeline(session, scope, impl_status=impl_status, value_rag=value_status, kind=kind)
+    )
 
 
 @router.get("/rollups/status-matrix")
 def status_matrix(
     actor: ActorDep, session: SessionDep, node_id: int | None = None, org_unit_id: int | None = None
-) -> list[dict[str, Any]]:
+) -> list[StatusCell]:
     scope, _ = resolve_scope(session, actor, node_id, org_unit_id)
-    return queries.status_matrix(session, scope)
+    return [StatusCell.model_validate(cell) for cell in queries.status_matrix(session, scope)]
 
 
 @router.get("/rollups/periods")
@@ -58,36 +59,34 @@ def periods(
     session: SessionDep,
     node_id: int | None = None,
     org_unit_id: int | None = None,
-    kind: str = "recurring",
-    stage: str | None = None,
+    kind: ValueKind = "recurring",
+    stage: Stage | None = None,
     start: str | None = None,
     end: str | None = None,
-) -> dict[str, Any]:
+) -> Periods:
     for label, p in (("start", start), ("end", end)):
         if p is not None and not fin.is_period(p):
             raise InvalidInput(f"{label} {p!r} is not a month in the form YYYY-MM.")
     scope, _ = resolve_scope(session, actor, node_id, org_unit_id)
     by_series = queries.periods(session, scope, kind=kind, stage=stage, start=start, end=end)
     fy_start = session.info["valuegate_settings"].fiscal_year_start_month
-    return {
-        "scope": scope,
-        "kind": kind,
-        "periods": by_series,
-        "fiscal_years": {s: queries.fiscal_years(v, fy_start) for s, v in by_series.items()},
-        "fiscal_year_start_month": fy_start,
-    }
+    return Periods(
+        scope=scope,
+        kind=kind,
+        periods=by_series,
+        fiscal_years={s: queries.fiscal_years(v, fy_start) for s, v in by_series.items()},
+        fiscal_year_start_month=fy_start,
+    )
 
 
 @router.get("/rollups/bridge")
-def bridge(
-    actor: ActorDep, session: SessionDep, start: datetime, end: datetime, node_id: int | None = None
-) -> dict[str, Any]:
+def bridge(actor: ActorDep, session: SessionDep, start: datetime, end: datetime, node_id: int | None = None) -> Bridge:
     path = None
     if node_id is not None:
         _scope_, path = resolve_scope(session, actor, node_id, None)
     elif not actor.reads_all:
         require(session, actor, "audit.read", None, what="the whole portfolio")
     try:
-        return queries.bridge(session, _aware(start, "start"), _aware(end, "end"), path)
+        return Bridge.model_validate(queries.bridge(session, _aware(start, "start"), _aware(end, "end"), path))
     except ValueError as exc:
         raise InvalidInput(str(exc)) from exc

@@ -138,8 +138,10 @@ class FormState:
             for e in exc.errors
             if (e.get("at") or e.get("field")) and e.get("problem")
         }
-        unplaced = [f"{at}: {problem}" for at, problem in fields.items() if at not in values]
-        message = exc.detail if not unplaced else f"{exc.detail} {'; '.join(unplaced)}"
+        # The summary at the top of the form names every problem too (an error summary, as accessible forms have),
+        # so none is lost where a field is hidden or drawn elsewhere; each is also drawn beside its field.
+        listed = "; ".join(f"{at.replace('_', ' ')}: {problem}" for at, problem in fields.items())
+        message = f"{exc.detail} {listed}".strip()
         return cls(name, dict(values), fields, message)
 
     def value(self, form: str, name: str, default: str = "") -> str:
