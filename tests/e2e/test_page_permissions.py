@@ -654,9 +654,9 @@ CASES: list[Case] = [
         _person,
         lambda p: {"login": f"newcomer{next(_n)}", "password": "a long enough phrase"},
     ),
-    # The list shows everyone's delegations: for who manages them. A person may still post a delegation of their own
-    # approvals (as through the API).
-    Case("GET", "/admin/delegations", frozenset({"pmo"})),
+    # Everyone signed in opens the page: it shows a person their own delegations (given and received) and the form to
+    # delegate their own approvals (as through the API); everyone's, and any delegator, only to who manages them.
+    Case("GET", "/admin/delegations", SIGNED_IN),
     Case(
         "POST",
         "/admin/delegations",
@@ -698,11 +698,11 @@ CASES: list[Case] = [
     Case("GET", "/admin/gates", frozenset({"pmo"})),
     Case(
         "POST",
-        "/admin/stages/{code}",
+        "/admin/gates/stages/{code}",
         frozenset({"pmo"}),
         _stage_version,
         lambda p: _strs({"version": p["version"], "label": f"L1 ({next(_n)})"}),
-        path=lambda p: "/admin/stages/identified",
+        path=lambda p: "/admin/gates/stages/identified",
     ),
     Case(
         "POST",
@@ -799,6 +799,39 @@ def test_pages_open_to_every_reader_show_the_managers_part_only_to_them(browsers
         sign_off = signed_in[persona].get(f"/measures/{measure}/sign-off")
         assert sign_off.status_code == 200
         assert ('name="verified_value"' in sign_off.text) == (persona == "controller"), persona
+
+
+def test_the_delegations_page_shows_a_person_their_own(browsers) -> None:  # type: ignore[no-untyped-def]
+    """A sponsor may delegate their own approvals (as through the API) and lands on a page that shows them their own
+    delegations, given and received, and no one else's; who manages delegations sees everyone's and names any
+    delegator."""
+    w, signed_in, _anonymous = browsers
+    own = f"Own holiday {next(_n)}"
+    other = f"Quarter close {next(_n)}"
+    start, end = TODAY.isoformat(), (TODAY + timedelta(days=7)).isoformat()
+    form = {"delegator_id": str(w.ids["sponsor"]), "deputy_id": str(w.ids["deputy"])}
+    r = signed_in["sponsor"].post("/admin/delegations", {**form, "starts_on": start, "ends_on": end, "reason": own})
+    assert r.status_code == 303 and r.headers["location"] == "/admin/delegations"
+    people.create_delegation(
+        w.s,
+        actor=w["pmo"],
+        delegator_id=w.ids["owner"],
+        deputy_id=w.ids["controller"],
+        starts_on=TODAY,
+        ends_on=TODAY + timedelta(days=3),
+        reason=other,
+    )
+    w.s.commit()
+    mine = signed_in["sponsor"].get("/admin/delegations")
+    assert mine.status_code == 200
+    assert own in mine.text and other not in mine.text
+    assert 'name="delegator_id"' in mine.text and 'id="delegation-delegator_id"' not in mine.text, "only their own"
+    assert "End the delegation of" in mine.text
+    theirs = signed_in["controller"].get("/admin/delegations")
+    assert other in theirs.text and own not in theirs.text, "a deputy sees what they deputise for"
+    assert "End the delegation of" not in theirs.text, "only the delegator (or a manager) ends one"
+    everyone = signed_in["pmo"].get("/admin/delegations")
+    assert own in everyone.text and other in everyone.text and 'id="delegation-delegator_id"' in everyone.text
 
 
 def test_the_administrator_manages_people(browsers) -> None:  # type: ignore[no-untyped-def]

@@ -211,32 +211,53 @@ def test_administration_forms_refuse_what_a_person_gets_wrong(web) -> None:  # t
     person = {"name": "Nora", "login": "nora", "password": "short"}
     html = _refused(w, admin, "/admin/people", person, 422, "12 characters")
     assert 'value="Nora"' in html, "what was typed is kept"
+    assert 'id="person-problem"' in html, "the problem is inside the form that was refused"
     _refused(w, admin, "/admin/people", {**person, "login": "owner", "password": "long-enough-phrase"}, 409, "taken")
-    _refused(w, admin, "/admin/people", {"name": " "}, 422, "needs a name")
+    _beside(_refused(w, admin, "/admin/people", {"name": " "}, 422, "is required"), "person", "name", "is required")
     _refused(w, admin, "/admin/people", {"name": "X", "global_role": "emperor"}, 422, "role")
+    html = _refused(w, admin, "/admin/people", {"name": "Xena", "org_unit_id": "north"}, 422, "whole number")
+    _beside(html, "person", "org_unit_id", "whole number")
+    assert 'value="Xena"' in html, "what was typed is kept"
     _refused(w, pmo, "/admin/people", {"name": "X"}, 403, "may not")
-    _refused(w, admin, f"/admin/people/{w.ids['owner']}", {"version": "99", "active": "yes"}, 409, "changed by")
-    _refused(w, admin, f"/admin/people/{w.ids['owner']}/sign-in", {"login": "", "password": "x"}, 422, "login")
+    owner_id = w.ids["owner"]
+    html = _refused(w, admin, f"/admin/people/{owner_id}", {"version": "99", "active": "yes"}, 409, "changed by")
+    assert f'id="person-{owner_id}-problem"' in html, "the problem is inside the row's form"
+    html = _refused(w, admin, f"/admin/people/{owner_id}/sign-in", {"login": "", "password": "x"}, 422, "is required")
+    _beside(html, f"sign-in-{owner_id}", "login", "is required")
 
-    _refused(w, pmo, "/admin/org-units", {"name": " ", "kind": "finance"}, 422, "name")
+    html = _refused(w, pmo, "/admin/org-units", {"name": " ", "kind": "finance"}, 422, "is required")
+    _beside(html, "org-unit", "name", "is required")
+    html = _refused(w, pmo, "/admin/org-units", {"name": "Treasury", "kind": "finance", "parent_id": "x"}, 422, "whole")
+    _beside(html, "org-unit", "parent_id", "whole number")
+    assert 'value="Treasury"' in html, "what was typed is kept"
     _refused(w, owner, "/admin/org-units", {"name": "X", "kind": "finance"}, 403, "may not")
 
-    _refused(w, pmo, "/admin/services", {"name": "S", "owner_id": ""}, 422, "needs an owner")
+    html = _refused(w, pmo, "/admin/services", {"name": "Billing", "owner_id": ""}, 422, "is required")
+    _beside(html, "service", "owner_id", "is required")
+    assert 'value="Billing"' in html, "what was typed is kept"
     _refused(w, pmo, "/admin/services", {"name": "S", "owner_id": "987654"}, 404, "no person")
 
     gate = "/admin/gates/detailed"
-    _refused(w, pmo, gate, {"version": "1", "approvals": " ; "}, 422, "at least one approver")
-    _refused(w, pmo, gate, {"version": "1", "approvals": "king"}, 422, "Each approval slot")
+    html = _refused(w, pmo, gate, {"version": "1", "approvals": " ; "}, 422, "at least one approver")
+    _beside(html, "gate-detailed", "approvals", "at least one approver")
+    html = _refused(w, pmo, gate, {"version": "1", "approvals": "king"}, 422, "Each approval slot")
+    assert 'value="king"' in html, "what was typed is kept"
     _refused(w, pmo, gate, {"version": "1", "approvals": "controller", "criteria": "vibes"}, 422, "Unknown criteria")
     _refused(w, pmo, gate, {"version": "99", "approvals": "controller"}, 409, "changed by")
     _refused(w, pmo, "/admin/gates/closed", {"version": "1", "approvals": "sponsor"}, 422, "controller's sign-off")
-    _refused(w, pmo, "/admin/stages/identified", {"version": "1", "label": " "}, 422, "needs a label")
+    html = _refused(w, pmo, "/admin/gates/stages/identified", {"version": "1", "label": " "}, 422, "is required")
+    _beside(html, "stage-identified", "label", "is required")
     _refused(w, owner, gate, {"version": "1", "approvals": "controller"}, 403, "may not")
+    # Opening a form's address (a reload after a refusal) leads to its page.
+    r = pmo.client.get("/admin/gates/stages/identified", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/admin/gates"
 
     deputy = {"delegator_id": str(w.ids["sponsor"]), "deputy_id": str(w.ids["sponsor"])}
     dates = {"starts_on": "2026-07-01", "ends_on": "2026-07-10"}
     _refused(w, pmo, "/admin/delegations", {**deputy, **dates}, 422, "own deputy")
-    _refused(w, pmo, "/admin/delegations", {**deputy, "starts_on": "July"}, 422, "date such as")
+    html = _refused(w, pmo, "/admin/delegations", {**deputy, "starts_on": "July"}, 422, "date such as")
+    _beside(html, "delegation", "starts_on", "date such as")
+    assert 'value="July"' in html, "what was typed is kept"
     _refused(w, pmo, "/admin/delegations/987654/end", {}, 404, "no delegation")
 
     grant = f"/portfolio/{w.ids['project']}/grants"

@@ -46,3 +46,14 @@ class DelegationIn(BaseModel):
     starts_on: date
     ends_on: date
     reason: str | None = None
+
+
+class SignInIn(BaseModel):
+    """A person's sign-in as an administrator sets it (or the person their own): a login and a new password."""
+
+    login: str = Field(min_length=1, max_length=100)
+    password: str
+
+
+class DelegationEnd(BaseModel):
+    """Ending a delegation now takes nothing more than which one (in the address)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
@@ -258,6 +259,10 @@ def update_service(
     before = service_view(svc)
     for key in set(changes) - {"name", "owner_id", "revenue_generating", "description", "org_unit_id"}:
         raise InvalidInput(f"The field {key!r} cannot be changed.")
+    if changes.get("owner_id") is not None:
+        from valuegate.auth.service import get_person
+
+        get_person(session, changes["owner_id"])
     for key, value in changes.items():
         setattr(svc, key, value)
     session.flush()
@@ -360,3 +365,37 @@ def impacts_to_acknowledge(session: Session, *, actor: Actor) -> list[dict[str, 
         }
         for imp, service, revenue, owner, measure in rows
     ]
+
+
+@dataclass(frozen=True)
+class ServicesPage:
+    """The business-service catalogue as its administration page shows it: each service with its owner's name, how
+    many measures wait for the owner's acknowledgement, and the people who may own one."""
+
+    sections: list[tuple[str, str]]
+    rows: list[tuple[BusinessService, str]]
+    waiting: dict[int, int]
+    people: list[tuple[int, str]]
+
+
+def services_page(session: Session, *, actor: Actor) -> ServicesPage:
+    from valuegate.auth.models import Person
+    from valuegate.auth.service import admin_section, people_choices
+
+    sections = admin_section(session, actor=actor, slug="services")
+    open_acks = (
+        select(ServiceImpact.service_id, func.count())
+        .where(ServiceImpact.acknowledged_at.is_(None))
+        .group_by(ServiceImpact.service_id)
+    )
+    rows = session.execute(
+        select(BusinessService, Person.name)
+        .join(Person, Person.id == BusinessService.owner_id)
+        .order_by(BusinessService.name)
+    ).all()
+    return ServicesPage(
+        sections=sections,
+        rows=[(svc, name) for svc, name in rows],
+        waiting={int(k): int(v) for k, v in session.execute(open_acks).all()},
+        people=people_choices(session, actor=actor),
+    )

@@ -53,3 +53,12 @@ class GatePatch(BaseModel):
     criteria: list[str] | None = None
     approvals: list[list[str]] | None = None
     requires_reason: bool | None = None
+
+
+class GateForm(BaseModel):
+    """A gate as its page's form sends it: the approvers as one line ('sponsor; controller', 'lead or pmo'), read
+    into GatePatch's slots by ``gates.config.approval_slots``; the criteria are the checked boxes."""
+
+    version: int
+    approvals: str
+    requires_reason: bool = False

@@ -10,10 +10,10 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
 
 from valuegate.auth import service as people
-from valuegate.auth.admin_web import active_people
 from valuegate.auth.models import NodeGrant, Person
 from valuegate.auth.policy import can, require
 from valuegate.auth.rules import GRANT_ROLES
+from valuegate.auth.service import people_choices
 from valuegate.errors import InvalidInput
 from valuegate.finance import rules as fin
 from valuegate.portfolio import listing, tree
@@ -54,7 +54,7 @@ def portfolio_view(
                 .where(NodeGrant.node_id == top.id)
                 .order_by(NodeGrant.role, Person.name)
             ).all(),
-            "people": active_people(page),
+            "people": people_choices(page.session, actor=page.actor),
             "roles": GRANT_ROLES,
         }
     return render(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -385,3 +386,32 @@ def get_measure(session: Session, measure_id: int, *, actor: Actor | None = None
     measure = session.get(Measure, measure_id, with_for_update=lock or None, populate_existing=lock)
     assert measure is not None
     return node, measure
+
+
+@dataclass(frozen=True)
+class OrgUnitsPage:
+    """The org-unit tree as its administration page shows it, with how many nodes use each unit."""
+
+    sections: list[tuple[str, str]]
+    units: list[OrgUnit]
+    used: dict[int, int]
+    kinds: list[str]
+
+    @property
+    def parents(self) -> list[tuple[int, str]]:
+        """The units a new one may be part of, as a select's options."""
+        return [(u.id, u.name) for u in self.units]
+
+
+def org_units_page(session: Session, *, actor: Actor) -> OrgUnitsPage:
+    from valuegate.auth.service import admin_section
+
+    sections = admin_section(session, actor=actor, slug="org-units")
+    units = list(session.scalars(select(OrgUnit).order_by(OrgUnit.path)))
+    used = dict(session.execute(select(Node.org_unit_id, func.count()).group_by(Node.org_unit_id)).all())
+    return OrgUnitsPage(
+        sections=sections,
+        units=units,
+        used={int(k): int(v) for k, v in used.items() if k is not None},
+        kinds=list(rules.ORG_UNIT_KINDS),
+    )
