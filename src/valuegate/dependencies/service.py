@@ -399,3 +399,41 @@ def services_page(session: Session, *, actor: Actor) -> ServicesPage:
         waiting={int(k): int(v) for k, v in session.execute(open_acks).all()},
         people=people_choices(session, actor=actor),
     )
+
+
+@dataclass(frozen=True)
+class MapPage:
+    """The dependency map of a portfolio, program or project: its links as a graph, the value they put at risk, and
+    the parts of the portfolio the person may choose among."""
+
+    scope: Node
+    graph: Any
+    risk: dict[str, Any]
+    choices: dict[str, Any]
+    limit: int
+
+
+def map_page(session: Session, *, actor: Actor, node_id: int | None, limit: int) -> MapPage | None:
+    """The map for the chosen part of the portfolio (by default the widest the person may see); None when there is
+    no part of the portfolio the person may see."""
+    from valuegate.dependencies.graph import dependency_graph
+    from valuegate.rollups.cockpit import default_node, filter_choices
+
+    if node_id is None:
+        try:
+            node_id = default_node(session, actor=actor)
+        except NotFound:
+            return None
+    if not 1 <= limit <= 2000:
+        raise InvalidInput("limit is a number of links from 1 to 2000.")
+    scope = get_node(session, node_id)
+    if scope.kind == "measure":
+        raise InvalidInput("The map is drawn for a portfolio, program or project; a measure shows its links itself.")
+    require(session, actor, "node.view", scope)
+    return MapPage(
+        scope=scope,
+        graph=dependency_graph(session, actor, scope.path, limit=limit),
+        risk=value_at_risk(session, scope),
+        choices=filter_choices(session, actor=actor),
+        limit=limit,
+    )
