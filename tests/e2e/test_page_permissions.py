@@ -188,7 +188,13 @@ CASES: list[Case] = [
         lambda p: _strs({"person_id": p["person_id"], "role": "reader"}),
         path=_project("/grants"),
     ),
-    Case("POST", "/grants/{grant_id}/revoke", PLANNERS, _grant, lambda p: _strs({"node_id": p["project"]})),
+    Case(
+        "POST",
+        "/portfolio/{node_id}/grants/{grant_id}/revoke",
+        PLANNERS,
+        _grant,
+        path=lambda p: f"/portfolio/{p['project']}/grants/{p['grant_id']}/revoke",
+    ),
     # --- A measure: workspace, business case, milestones, figures, gates.
     Case("GET", "/measures/{measure_id}", ALL, path=lambda p: f"/measures/{p['shared']}"),
     Case("GET", "/measures/{measure_id}/grid", ALL, path=lambda p: f"/measures/{p['shared']}/grid"),
@@ -906,8 +912,8 @@ FOREIGN: list[tuple[str, str, Setup2, Callable[[Params], str], Callable[[Params]
         "revoke a grant",
         "owner",
         _there(_grant),
-        lambda p: f"/grants/{p['grant_id']}/revoke",
-        lambda p: _strs({"node_id": p["home"]}),
+        lambda p: f"/portfolio/{p['home']}/grants/{p['grant_id']}/revoke",
+        lambda p: {},
     ),
     (
         "mark a milestone done",

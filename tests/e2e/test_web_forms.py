@@ -262,7 +262,11 @@ def test_administration_forms_refuse_what_a_person_gets_wrong(web) -> None:  # t
 
     grant = f"/portfolio/{w.ids['project']}/grants"
     _refused(w, pmo, grant, {"person_id": str(w.ids["viewer"]), "role": "emperor"}, 422, "Unknown node role")
-    _refused(w, pmo, grant, {"person_id": "", "role": "reader"}, 422, "Choose a person")
+    html = _refused(w, pmo, grant, {"person_id": "", "role": "reader"}, 422, "is required")
+    _beside(html, "grant", "person_id", "is required")
+    html = _refused(w, pmo, grant, {"person_id": "someone", "role": "reader"}, 422, "whole number")
+    _beside(html, "grant", "person_id", "whole number")
+    assert '<option value="reader" selected>' in html, "what was chosen is kept"
     _refused(w, browser("viewer"), grant, {"person_id": str(w.ids["viewer"]), "role": "reader"}, 403, "may not")
 
 

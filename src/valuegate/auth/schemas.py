@@ -57,3 +57,7 @@ class SignInIn(BaseModel):
 
 class DelegationEnd(BaseModel):
     """Ending a delegation now takes nothing more than which one (in the address)."""
+
+
+class GrantEnd(BaseModel):
+    """Revoking a grant takes nothing more than which one (in the address)."""

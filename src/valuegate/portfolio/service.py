@@ -415,3 +415,117 @@ def org_units_page(session: Session, *, actor: Actor) -> OrgUnitsPage:
         used={int(k): int(v) for k, v in used.items() if k is not None},
         kinds=list(rules.ORG_UNIT_KINDS),
     )
+
+
+# --- Screen views of the portfolio tree and the measure list. ---
+
+
+@dataclass(frozen=True)
+class TreePage:
+    """The portfolio tree from a node (or from the person's roots), the first level opened when there is one node,
+    whether the person may add a measure here, and the access grants on it for who may manage them."""
+
+    top: Node | None
+    nodes: list[Any]
+    opened: dict[int, list[Any]]
+    may_add_measure: bool
+    grants: list[tuple[int, str, str]] | None
+    people: list[tuple[int, str]]
+    roles: list[str]
+
+
+def tree_page(session: Session, *, actor: Actor, node_id: int | None) -> TreePage:
+    from valuegate.auth.models import NodeGrant
+    from valuegate.auth.policy import can
+    from valuegate.auth.rules import GRANT_ROLES
+    from valuegate.auth.service import people_choices
+    from valuegate.portfolio import tree
+
+    top = None
+    if node_id is not None:
+        top = get_node(session, node_id)
+        require(session, actor, "node.view", top)
+        nodes = tree.describe(session, [top.id])
+    else:
+        nodes = tree.roots(session, actor)
+    opened = {}
+    if len(nodes) == 1 and nodes[0].expandable:
+        opened[nodes[0].id] = tree.children(session, actor, nodes[0].id)
+    grants = None
+    if top is not None and top.kind != "measure" and can(session, actor, "grant.manage", top):
+        rows = session.execute(
+            select(NodeGrant.id, NodeGrant.role, Person.name)
+            .join(Person, Person.id == NodeGrant.person_id)
+            .where(NodeGrant.node_id == top.id)
+            .order_by(NodeGrant.role, Person.name)
+        ).all()
+        grants = [(int(i), str(r), str(n)) for i, r, n in rows]
+    return TreePage(
+        top=top,
+        nodes=nodes,
+        opened=opened,
+        may_add_measure=top is not None
+        and top.kind == "project"
+        and top.archived_at is None
+        and can(session, actor, "measure.create", top),
+        grants=grants,
+        people=people_choices(session, actor=actor) if grants is not None else [],
+        roles=list(GRANT_ROLES),
+    )
+
+
+def tree_children(session: Session, *, actor: Actor, node_id: int) -> list[Any]:
+    """One more level of the tree under a node the person may see."""
+    from valuegate.portfolio import tree
+
+    parent = get_node(session, node_id)
+    require(session, actor, "node.view", parent)
+    return tree.children(session, actor, node_id)
+
+
+@dataclass(frozen=True)
+class MeasuresPage:
+    """One page of the measure list, filtered, with the title of the scope it is filtered by."""
+
+    title: str
+    rows: list[Any]
+    total: int
+
+
+def measures_page(
+    session: Session,
+    *,
+    actor: Actor,
+    node_id: int | None,
+    org_unit_id: int | None,
+    stage: str | None,
+    impl_status: str | None,
+    value_status: str | None,
+    mine: bool,
+    text: str | None,
+    number: int,
+) -> MeasuresPage:
+    from valuegate.portfolio import listing
+    from valuegate.rollups.scope import resolve_scope
+
+    scope = path = org_path = None
+    title = "All measures you may see"
+    if node_id is not None or org_unit_id is not None:
+        scope, path = resolve_scope(session, actor, node_id, org_unit_id)
+        if org_unit_id is not None:
+            ou = get_org_unit(session, org_unit_id)
+            org_path, title = ou.path, ou.name
+        else:
+            title = get_node(session, node_id or 0).name
+    filters = listing.Filters(
+        scope=scope,
+        path=path,
+        org_path=org_path,
+        stage=stage,
+        impl_status=impl_status,
+        value_status=value_status,
+        owner_id=actor.person_id if mine else None,
+        text=text,
+    )
+    rows, total = listing.measure_list(session, actor, filters, number)
+    return MeasuresPage(title=title, rows=rows, total=total)
