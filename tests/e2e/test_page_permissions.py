@@ -201,10 +201,10 @@ CASES: list[Case] = [
     Case("GET", "/portfolio/{project_id}/measures/new", PLANNERS, path=_project("/measures/new")),
     Case(
         "POST",
-        "/portfolio/{project_id}/measures",
+        "/portfolio/{project_id}/measures/new",
         PLANNERS,
         form=lambda p: {"name": f"New measure {next(_n)}", "annual_estimate": "12 000"},
-        path=_project("/measures"),
+        path=_project("/measures/new"),
     ),
     Case(
         "POST",
@@ -222,10 +222,10 @@ CASES: list[Case] = [
     ),
     Case(
         "POST",
-        "/milestones/{milestone_id}/done",
+        "/measures/{measure_id}/milestones/{milestone_id}/done",
         PLANNERS,
         _milestone_of_measure,
-        lambda p: _strs({"measure_id": p["measure_id"], "version": p["version"], "done_on": TODAY.isoformat()}),
+        lambda p: _strs({"version": p["version"], "done_on": TODAY.isoformat()}),
     ),
     Case(
         "POST",
@@ -919,8 +919,8 @@ FOREIGN: list[tuple[str, str, Setup2, Callable[[Params], str], Callable[[Params]
         "mark a milestone done",
         "owner",
         _there(_milestone),
-        lambda p: f"/milestones/{p['milestone_id']}/done",
-        lambda p: _strs({"measure_id": p["shared"], "version": p["version"], "done_on": TODAY.isoformat()}),
+        lambda p: f"/measures/{p['shared']}/milestones/{p['milestone_id']}/done",
+        lambda p: _strs({"version": p["version"], "done_on": TODAY.isoformat()}),
     ),
     (
         "assess a stakeholder",

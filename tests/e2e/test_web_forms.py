@@ -165,23 +165,31 @@ def test_business_case_forms_refuse_what_a_person_gets_wrong(web) -> None:  # ty
     w.s.expire_all()
     version = str(w.s.get(Node, mid).version)  # type: ignore[union-attr]
     w.s.commit()
-    new = f"/portfolio/{project}/measures"
-    _refused(w, owner, new, {"name": " ", "annual_estimate": "1000"}, 422, "name is required")
-    _refused(w, owner, new, {"name": "X", "annual_estimate": "lots"}, 422, "not an amount")
+    new = f"/portfolio/{project}/measures/new"
+    html = _refused(w, owner, new, {"name": " ", "annual_estimate": "1000"}, 422, "is required")
+    _beside(html, "measure", "name", "is required")
+    assert 'value="1000"' in html, "the amount is shown as typed, not in cents"
+    html = _refused(w, owner, new, {"name": "Lots", "annual_estimate": "lots"}, 422, "not an amount")
+    _beside(html, "measure", "annual_estimate", "not an amount")
+    assert 'value="Lots"' in html and 'value="lots"' in html, "what the person typed is kept"
     html = _refused(w, owner, new, {"name": "Kept", "controller_id": str(w.ids["owner"])}, 422, "controller")
     assert 'value="Kept"' in html, "what the person typed is kept"
     _refused(w, owner, new, {"name": "X", "sponsor_id": "987654"}, 404, "does not exist")
-    _refused(w, owner, f"/portfolio/{w.ids['portfolio']}/measures", {"name": "X"}, 404, "no project")
+    _refused(w, owner, f"/portfolio/{w.ids['portfolio']}/measures/new", {"name": "X"}, 404, "no project")
     _refused(w, browser("viewer"), new, {"name": "X"}, 403, "may not")
 
     case = f"/measures/{mid}/case"
-    _refused(w, owner, case, {"version": version, "annual_estimate": "1.234"}, 422, "more than two decimals")
+    html = _refused(w, owner, case, {"version": version, "annual_estimate": "1.234"}, 422, "more than two decimals")
+    _beside(html, "case", "annual_estimate", "more than two decimals")
+    assert 'value="1.234"' in html, "what the person typed is kept"
     _refused(w, owner, case, {"version": "1" if version != "1" else "99", "description": "New"}, 409, "changed by")
-    _refused(w, owner, case, {"description": "New"}, 422, "without its version")
+    _refused(w, owner, case, {"description": "New"}, 422, "version: is required")
 
     ms = f"/measures/{mid}/milestones"
-    _refused(w, owner, ms, {"name": "Go-live", "due_on": "next week"}, 422, "date such as")
-    _refused(w, owner, ms, {"name": " ", "due_on": "2026-09-30"}, 422, "needs a name")
+    html = _refused(w, owner, ms, {"name": "Go-live", "due_on": "next week"}, 422, "date such as")
+    _beside(html, "milestone", "due_on", "date such as")
+    assert 'value="Go-live"' in html, "what the person typed is kept"
+    _beside(_refused(w, owner, ms, {"name": " ", "due_on": "2026-09-30"}, 422, "is required"), "milestone", "name", "")
     _refused(w, browser("viewer"), ms, {"name": "Go-live", "due_on": "2026-09-30"}, 403, "may not")
 
 

@@ -529,3 +529,193 @@ def measures_page(
     )
     rows, total = listing.measure_list(session, actor, filters, number)
     return MeasuresPage(title=title, rows=rows, total=total)
+
+
+# --- Screen views of a measure's pages: its workspace, its sign-off and a new measure's business case. ---
+
+
+def _names(session: Session, ids: set[int | None]) -> dict[int, str]:
+    wanted = [i for i in ids if i is not None]
+    if not wanted:
+        return {}
+    return {int(i): str(n) for i, n in session.execute(select(Person.id, Person.name).where(Person.id.in_(wanted)))}
+
+
+def why_no_request(session: Session, actor: Actor, node: Node, nxt: Any) -> str | None:
+    """Why this person cannot request the next gate from the page now (None: the request button is offered):
+    the checks ``gates.request_move`` makes, in words that say what is missing and who acts. Closing is never
+    requested: the page offers the controller's sign-off instead."""
+    from valuegate.auth.policy import can
+
+    if nxt.to_stage is None or nxt.to_stage == "closed":
+        return None
+    if nxt.pending_request_id:
+        return "Its approvers decide the pending request in their Decisions."
+    if node.archived_at is not None:
+        return "The measure is archived; nothing more is requested for it."
+    if not can(session, actor, "gate.request", node):
+        return "The measure's owner or sponsor, a lead of its project, or the PMO requests this gate."
+    if nxt.unmet:
+        return "The request can be sent once everything above is done."
+    return None
+
+
+@dataclass(frozen=True)
+class MeasurePage:
+    """A measure's workspace: where it stands, what its next gate still needs (and why the person may not request
+    it, if so), what the person may edit, its milestones, links, affected services and history."""
+
+    node: Node
+    measure: Measure
+    next: Any
+    closing: bool
+    why_no_request: str | None
+    can_request: bool
+    sign_off_needs: list[Any]
+    is_controller: bool
+    can_edit_case: bool
+    can_edit_milestones: bool
+    today: Any
+    milestones: list[Any]
+    links: Any
+    impacts: list[dict[str, Any]]
+    events: list[dict[str, Any]]
+    people: dict[int, str]
+
+
+def measure_page(session: Session, *, actor: Actor, measure_id: int) -> MeasurePage:
+    from valuegate.audit.service import events_for_measure
+    from valuegate.auth.policy import can
+    from valuegate.dependencies.models import BusinessService, ServiceImpact
+    from valuegate.dependencies.service import dependencies_of
+    from valuegate.gates import service as gates
+    from valuegate.milestones.models import Milestone
+
+    s = session
+    node, measure = get_measure(s, measure_id)
+    require(s, actor, "node.view", node)
+    nxt = gates.next_gate(s, actor=actor, measure_id=measure_id)
+    closing = nxt.to_stage == "closed"
+    blocked = why_no_request(s, actor, node, nxt)
+    milestones = list(s.scalars(select(Milestone).where(Milestone.measure_id == measure_id).order_by(Milestone.due_on)))
+    impacts = s.execute(
+        select(ServiceImpact, BusinessService.name, BusinessService.revenue_generating, BusinessService.owner_id)
+        .join(BusinessService, BusinessService.id == ServiceImpact.service_id)
+        .where(ServiceImpact.measure_id == measure_id)
+    ).all()
+    events = events_for_measure(s, measure_id)
+    people = _names(
+        s,
+        {node.owner_id, node.sponsor_id, node.controller_id}
+        | {e["actor_id"] for e in events}
+        | {owner for *_rest, owner in impacts},
+    )
+    open_case = node.archived_at is None and measure.stage not in ("closed", "cancelled")
+    return MeasurePage(
+        node=node,
+        measure=measure,
+        next=nxt,
+        closing=closing,
+        why_no_request=blocked,
+        can_request=nxt.to_stage is not None and not closing and blocked is None,
+        sign_off_needs=gates.sign_off_needs(s, node, measure) if closing else [],
+        is_controller=actor.person_id == node.controller_id,
+        can_edit_case=open_case and can(s, actor, "node.edit", node),
+        can_edit_milestones=open_case and can(s, actor, "milestone.edit", node),
+        today=today_of(s),
+        milestones=milestones,
+        links=dependencies_of(s, measure_id),
+        impacts=[
+            {
+                "service": name,
+                "revenue": revenue,
+                "owner": people.get(owner, "?"),
+                "acknowledged": imp.acknowledged_at,
+            }
+            for imp, name, revenue, owner in impacts
+        ],
+        events=list(reversed(events)),
+        people=people,
+    )
+
+
+@dataclass(frozen=True)
+class SignOffPage:
+    """The controller's sign-off of a measure: its recurring figures by month and what the sign-off still needs."""
+
+    node: Node
+    measure: Measure
+    recurring: dict[str, Any]
+    periods: list[str]
+    is_controller: bool
+    needs: list[Any]
+    controller: str
+
+
+def sign_off_page(session: Session, *, actor: Actor, measure_id: int) -> SignOffPage:
+    from valuegate.finance.service import measure_values
+    from valuegate.gates import service as gates
+
+    node, measure = get_measure(session, measure_id)
+    require(session, actor, "node.view", node)
+    values = measure_values(session, measure_id)
+    recurring = {series: values.get(series, {}).get("recurring") for series in ("baseline", "forecast", "actual")}
+    return SignOffPage(
+        node=node,
+        measure=measure,
+        recurring=recurring,
+        periods=sorted({p for v in recurring.values() if v for p in v["periods"]}),
+        is_controller=actor.person_id == node.controller_id,
+        needs=gates.sign_off_needs(session, node, measure),
+        controller=_names(session, {node.controller_id}).get(node.controller_id or 0, "—"),
+    )
+
+
+@dataclass(frozen=True)
+class NewMeasurePage:
+    """A new measure's business case under a project: whom and which org units the form offers."""
+
+    project: Node
+    people: list[tuple[int, str]]
+    units: list[tuple[int, str]]
+
+
+def new_measure_page(session: Session, *, actor: Actor, project_id: int) -> NewMeasurePage:
+    from valuegate.auth.service import org_unit_choices, people_choices
+
+    project = get_node(session, project_id, "project")
+    require(session, actor, "measure.create", project, what=f"project {project.name!r}")
+    return NewMeasurePage(project=project, people=people_choices(session, actor=actor), units=org_unit_choices(session))
+
+
+def create_measure(session: Session, *, actor: Actor, project_id: int, org_unit_id: int | None, **fields: Any) -> Node:
+    """A new measure under a project, owned by who creates it, in the project's org unit unless another is named."""
+    project = get_node(session, project_id, "project")
+    return create_node(
+        session,
+        actor=actor,
+        kind="measure",
+        parent_id=project_id,
+        org_unit_id=org_unit_id or project.org_unit_id,
+        owner_id=actor.person_id,
+        **fields,
+    )
+
+
+def save_case(session: Session, *, actor: Actor, measure_id: int, version: int | None, changes: dict[str, Any]) -> Node:
+    """Save a measure's business case as its page's form sends it (the whole case): only what differs is changed,
+    one-time costs once declared stay declared, and sending it unchanged is refused."""
+    node, measure = get_measure(session, measure_id)
+    if measure.one_time_costs_declared or changes.pop("no_one_time_costs", False):
+        changes["one_time_costs_declared"] = True
+    current = {
+        "description": node.description,
+        "annual_estimate": measure.annual_estimate,
+        "dependencies_declared": measure.dependencies_declared,
+        "services_declared": measure.services_declared,
+        "one_time_costs_declared": measure.one_time_costs_declared,
+    }
+    changed = {k: v for k, v in changes.items() if k not in current or current[k] != v}
+    if not changed:
+        raise InvalidInput("Nothing to save: the business case is as it was.")
+    return update_node(session, actor=actor, node_id=measure_id, version=version, changes=changed)
