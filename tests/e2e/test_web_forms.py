@@ -721,3 +721,25 @@ def test_a_decision_cites_the_artefacts_it_rests_on(web) -> None:  # type: ignor
     w.s.expire_all()
     assert w.s.scalars(select(DecisionCitation.artefact_id)).all() == [report.id]
     assert "rests on Showback report" in pmo.get(f"/meetings/{meeting.id}").text
+
+
+def test_the_sign_in_form_refuses_what_a_person_gets_wrong(web) -> None:  # type: ignore[no-untyped-def]
+    import re
+
+    w, _browser = web
+    client = TestClient(_browser("owner").client.app)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").text)
+    assert token is not None
+    form = {"csrf_token": token.group(1), "next": "/inbox"}
+    before = _state(w)
+    r = client.post("/login", data={**form, "login": "owner", "password": "pa55-guess"}, follow_redirects=False)
+    assert r.status_code == 401 and "Unknown login or wrong password." in r.text
+    assert 'value="owner"' in r.text and "pa55-guess" not in r.text, "the login kept, not the password"
+    form["csrf_token"] = re.findall(r'name="csrf_token" value="([^"]+)"', r.text)[0]  # each form has its own
+    r = client.post("/login", data={**form, "login": " ", "password": "x"}, follow_redirects=False)
+    assert r.status_code == 422
+    _beside(r.text, "signin", "login", "is required")
+    assert 'name="next" value="/inbox"' in r.text, "where the person was going is kept"
+    r = client.post("/login", data={**form, "csrf_token": "forged", "login": "owner", "password": "x"})
+    assert r.status_code == 400 and "expired" in r.text
+    assert _state(w) == before
