@@ -302,26 +302,27 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
     ):
         app.include_router(router, prefix="/api")
 
+    from valuegate.admin.gates import router as gate_admin
+    from valuegate.admin.org_units import router as org_admin
+    from valuegate.admin.people import router as people_admin
+    from valuegate.admin.services import router as service_admin
+    from valuegate.admin.web import router as admin_home
     from valuegate.adoption.web import router as adoption_pages
     from valuegate.audit.web import router as audit_pages
-    from valuegate.auth.admin_web import router as people_admin
     from valuegate.auth.web import router as auth_pages
     from valuegate.change.network_web import router as network_pages
     from valuegate.change.plan_web import router as plan_pages
     from valuegate.change.web import router as change_pages
     from valuegate.comms.web import router as comms_pages
     from valuegate.decisions.web import router as meeting_pages
-    from valuegate.dependencies.service_web import router as service_admin
     from valuegate.dependencies.web import router as dependency_pages
     from valuegate.feedback.web import router as feedback_pages
     from valuegate.feeds.web import router as feed_pages
     from valuegate.finance.web import router as grid_pages
-    from valuegate.gates.config_web import router as gate_admin
     from valuegate.gates.web import router as inbox_pages
     from valuegate.health.web import router as health_pages
     from valuegate.portfolio.browse import router as browse_pages
     from valuegate.portfolio.case_web import router as case_pages
-    from valuegate.portfolio.org_web import router as org_admin
     from valuegate.portfolio.web import router as measure_pages
     from valuegate.rollups.web import router as cockpit_pages
 
@@ -344,6 +345,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
         network_pages,
         plan_pages,
         audit_pages,
+        admin_home,
         people_admin,
         org_admin,
         service_admin,

@@ -44,7 +44,11 @@ def test_only_the_controller_closes_a_measure(page, live) -> None:  # type: igno
     page.get_by_label("Evidence reference (ledger document, file)").fill("GL 2026/0815")
     page.get_by_label("I confirm the actuals above").check()
     page.get_by_role("button", name="Sign off and close").click()
-    assert "not an amount" in page.get_by_role("alert").first.inner_text()
+    assert "need another look" in page.get_by_role("alert").first.inner_text()
+    verified = page.get_by_label("Verified value")
+    assert verified.get_attribute("aria-invalid") == "true", "the problem is beside its field"
+    assert "not an amount" in page.locator("#sign-off-verified_value-error").inner_text()
+    assert verified.input_value() == "12.5x", "what was typed is kept"
     page.get_by_label("Verified value").fill("61,250")
     page.get_by_label("Evidence reference (ledger document, file)").fill("GL 2026/0815")
     page.get_by_label("I confirm the actuals above").check()

@@ -188,17 +188,23 @@ CASES: list[Case] = [
         lambda p: _strs({"person_id": p["person_id"], "role": "reader"}),
         path=_project("/grants"),
     ),
-    Case("POST", "/grants/{grant_id}/revoke", PLANNERS, _grant, lambda p: _strs({"node_id": p["project"]})),
+    Case(
+        "POST",
+        "/portfolio/{node_id}/grants/{grant_id}/revoke",
+        PLANNERS,
+        _grant,
+        path=lambda p: f"/portfolio/{p['project']}/grants/{p['grant_id']}/revoke",
+    ),
     # --- A measure: workspace, business case, milestones, figures, gates.
     Case("GET", "/measures/{measure_id}", ALL, path=lambda p: f"/measures/{p['shared']}"),
     Case("GET", "/measures/{measure_id}/grid", ALL, path=lambda p: f"/measures/{p['shared']}/grid"),
     Case("GET", "/portfolio/{project_id}/measures/new", PLANNERS, path=_project("/measures/new")),
     Case(
         "POST",
-        "/portfolio/{project_id}/measures",
+        "/portfolio/{project_id}/measures/new",
         PLANNERS,
         form=lambda p: {"name": f"New measure {next(_n)}", "annual_estimate": "12 000"},
-        path=_project("/measures"),
+        path=_project("/measures/new"),
     ),
     Case(
         "POST",
@@ -216,10 +222,10 @@ CASES: list[Case] = [
     ),
     Case(
         "POST",
-        "/milestones/{milestone_id}/done",
+        "/measures/{measure_id}/milestones/{milestone_id}/done",
         PLANNERS,
         _milestone_of_measure,
-        lambda p: _strs({"measure_id": p["measure_id"], "version": p["version"], "done_on": TODAY.isoformat()}),
+        lambda p: _strs({"version": p["version"], "done_on": TODAY.isoformat()}),
     ),
     Case(
         "POST",
@@ -642,9 +648,9 @@ CASES: list[Case] = [
         _person,
         lambda p: {"login": f"newcomer{next(_n)}", "password": "a long enough phrase"},
     ),
-    # The list shows everyone's delegations: for who manages them. A person may still post a delegation of their own
-    # approvals (as through the API).
-    Case("GET", "/admin/delegations", frozenset({"pmo"})),
+    # Everyone signed in opens the page: it shows a person their own delegations (given and received) and the form to
+    # delegate their own approvals (as through the API); everyone's, and any delegator, only to who manages them.
+    Case("GET", "/admin/delegations", SIGNED_IN),
     Case(
         "POST",
         "/admin/delegations",
@@ -686,11 +692,11 @@ CASES: list[Case] = [
     Case("GET", "/admin/gates", frozenset({"pmo"})),
     Case(
         "POST",
-        "/admin/stages/{code}",
+        "/admin/gates/stages/{code}",
         frozenset({"pmo"}),
         _stage_version,
         lambda p: _strs({"version": p["version"], "label": f"L1 ({next(_n)})"}),
-        path=lambda p: "/admin/stages/identified",
+        path=lambda p: "/admin/gates/stages/identified",
     ),
     Case(
         "POST",
@@ -789,6 +795,39 @@ def test_pages_open_to_every_reader_show_the_managers_part_only_to_them(browsers
         assert ('name="verified_value"' in sign_off.text) == (persona == "controller"), persona
 
 
+def test_the_delegations_page_shows_a_person_their_own(browsers) -> None:  # type: ignore[no-untyped-def]
+    """A sponsor may delegate their own approvals (as through the API) and lands on a page that shows them their own
+    delegations, given and received, and no one else's; who manages delegations sees everyone's and names any
+    delegator."""
+    w, signed_in, _anonymous = browsers
+    own = f"Own holiday {next(_n)}"
+    other = f"Quarter close {next(_n)}"
+    start, end = TODAY.isoformat(), (TODAY + timedelta(days=7)).isoformat()
+    form = {"delegator_id": str(w.ids["sponsor"]), "deputy_id": str(w.ids["deputy"])}
+    r = signed_in["sponsor"].post("/admin/delegations", {**form, "starts_on": start, "ends_on": end, "reason": own})
+    assert r.status_code == 303 and r.headers["location"] == "/admin/delegations"
+    people.create_delegation(
+        w.s,
+        actor=w["pmo"],
+        delegator_id=w.ids["owner"],
+        deputy_id=w.ids["controller"],
+        starts_on=TODAY,
+        ends_on=TODAY + timedelta(days=3),
+        reason=other,
+    )
+    w.s.commit()
+    mine = signed_in["sponsor"].get("/admin/delegations")
+    assert mine.status_code == 200
+    assert own in mine.text and other not in mine.text
+    assert 'name="delegator_id"' in mine.text and 'id="delegation-delegator_id"' not in mine.text, "only their own"
+    assert "End the delegation of" in mine.text
+    theirs = signed_in["controller"].get("/admin/delegations")
+    assert other in theirs.text and own not in theirs.text, "a deputy sees what they deputise for"
+    assert "End the delegation of" not in theirs.text, "only the delegator (or a manager) ends one"
+    everyone = signed_in["pmo"].get("/admin/delegations")
+    assert own in everyone.text and other in everyone.text and 'id="delegation-delegator_id"' in everyone.text
+
+
 def test_the_administrator_manages_people(browsers) -> None:  # type: ignore[no-untyped-def]
     """The people forms are refused to every persona of the matrix; here the one who may use them, does."""
     w, _signed_in, anonymous = browsers
@@ -861,15 +900,15 @@ FOREIGN: list[tuple[str, str, Setup2, Callable[[Params], str], Callable[[Params]
         "revoke a grant",
         "owner",
         _there(_grant),
-        lambda p: f"/grants/{p['grant_id']}/revoke",
-        lambda p: _strs({"node_id": p["home"]}),
+        lambda p: f"/portfolio/{p['home']}/grants/{p['grant_id']}/revoke",
+        lambda p: {},
     ),
     (
         "mark a milestone done",
         "owner",
         _there(_milestone),
-        lambda p: f"/milestones/{p['milestone_id']}/done",
-        lambda p: _strs({"measure_id": p["shared"], "version": p["version"], "done_on": TODAY.isoformat()}),
+        lambda p: f"/measures/{p['shared']}/milestones/{p['milestone_id']}/done",
+        lambda p: _strs({"version": p["version"], "done_on": TODAY.isoformat()}),
     ),
     (
         "assess a stakeholder",

@@ -165,23 +165,31 @@ def test_business_case_forms_refuse_what_a_person_gets_wrong(web) -> None:  # ty
     w.s.expire_all()
     version = str(w.s.get(Node, mid).version)  # type: ignore[union-attr]
     w.s.commit()
-    new = f"/portfolio/{project}/measures"
-    _refused(w, owner, new, {"name": " ", "annual_estimate": "1000"}, 422, "name is required")
-    _refused(w, owner, new, {"name": "X", "annual_estimate": "lots"}, 422, "not an amount")
+    new = f"/portfolio/{project}/measures/new"
+    html = _refused(w, owner, new, {"name": " ", "annual_estimate": "1000"}, 422, "is required")
+    _beside(html, "measure", "name", "is required")
+    assert 'value="1000"' in html, "the amount is shown as typed, not in cents"
+    html = _refused(w, owner, new, {"name": "Lots", "annual_estimate": "lots"}, 422, "not an amount")
+    _beside(html, "measure", "annual_estimate", "not an amount")
+    assert 'value="Lots"' in html and 'value="lots"' in html, "what the person typed is kept"
     html = _refused(w, owner, new, {"name": "Kept", "controller_id": str(w.ids["owner"])}, 422, "controller")
     assert 'value="Kept"' in html, "what the person typed is kept"
     _refused(w, owner, new, {"name": "X", "sponsor_id": "987654"}, 404, "does not exist")
-    _refused(w, owner, f"/portfolio/{w.ids['portfolio']}/measures", {"name": "X"}, 404, "no project")
+    _refused(w, owner, f"/portfolio/{w.ids['portfolio']}/measures/new", {"name": "X"}, 404, "no project")
     _refused(w, browser("viewer"), new, {"name": "X"}, 403, "may not")
 
     case = f"/measures/{mid}/case"
-    _refused(w, owner, case, {"version": version, "annual_estimate": "1.234"}, 422, "more than two decimals")
+    html = _refused(w, owner, case, {"version": version, "annual_estimate": "1.234"}, 422, "more than two decimals")
+    _beside(html, "case", "annual_estimate", "more than two decimals")
+    assert 'value="1.234"' in html, "what the person typed is kept"
     _refused(w, owner, case, {"version": "1" if version != "1" else "99", "description": "New"}, 409, "changed by")
-    _refused(w, owner, case, {"description": "New"}, 422, "without its version")
+    _refused(w, owner, case, {"description": "New"}, 422, "version: is required")
 
     ms = f"/measures/{mid}/milestones"
-    _refused(w, owner, ms, {"name": "Go-live", "due_on": "next week"}, 422, "date such as")
-    _refused(w, owner, ms, {"name": " ", "due_on": "2026-09-30"}, 422, "needs a name")
+    html = _refused(w, owner, ms, {"name": "Go-live", "due_on": "next week"}, 422, "date such as")
+    _beside(html, "milestone", "due_on", "date such as")
+    assert 'value="Go-live"' in html, "what the person typed is kept"
+    _beside(_refused(w, owner, ms, {"name": " ", "due_on": "2026-09-30"}, 422, "is required"), "milestone", "name", "")
     _refused(w, browser("viewer"), ms, {"name": "Go-live", "due_on": "2026-09-30"}, 403, "may not")
 
 
@@ -215,37 +223,62 @@ def test_administration_forms_refuse_what_a_person_gets_wrong(web) -> None:  # t
     person = {"name": "Nora", "login": "nora", "password": "short"}
     html = _refused(w, admin, "/admin/people", person, 422, "12 characters")
     assert 'value="Nora"' in html, "what was typed is kept"
+    assert 'id="person-problem"' in html, "the problem is inside the form that was refused"
     _refused(w, admin, "/admin/people", {**person, "login": "owner", "password": "long-enough-phrase"}, 409, "taken")
-    _refused(w, admin, "/admin/people", {"name": " "}, 422, "needs a name")
+    _beside(_refused(w, admin, "/admin/people", {"name": " "}, 422, "is required"), "person", "name", "is required")
     _refused(w, admin, "/admin/people", {"name": "X", "global_role": "emperor"}, 422, "role")
+    html = _refused(w, admin, "/admin/people", {"name": "Xena", "org_unit_id": "north"}, 422, "whole number")
+    _beside(html, "person", "org_unit_id", "whole number")
+    assert 'value="Xena"' in html, "what was typed is kept"
     _refused(w, pmo, "/admin/people", {"name": "X"}, 403, "may not")
-    _refused(w, admin, f"/admin/people/{w.ids['owner']}", {"version": "99", "active": "yes"}, 409, "changed by")
-    _refused(w, admin, f"/admin/people/{w.ids['owner']}/sign-in", {"login": "", "password": "x"}, 422, "login")
+    owner_id = w.ids["owner"]
+    html = _refused(w, admin, f"/admin/people/{owner_id}", {"version": "99", "active": "yes"}, 409, "changed by")
+    assert f'id="person-{owner_id}-problem"' in html, "the problem is inside the row's form"
+    html = _refused(w, admin, f"/admin/people/{owner_id}/sign-in", {"login": "", "password": "x"}, 422, "is required")
+    _beside(html, f"sign-in-{owner_id}", "login", "is required")
 
-    _refused(w, pmo, "/admin/org-units", {"name": " ", "kind": "finance"}, 422, "name")
+    html = _refused(w, pmo, "/admin/org-units", {"name": " ", "kind": "finance"}, 422, "is required")
+    _beside(html, "org-unit", "name", "is required")
+    html = _refused(w, pmo, "/admin/org-units", {"name": "Treasury", "kind": "finance", "parent_id": "x"}, 422, "whole")
+    _beside(html, "org-unit", "parent_id", "whole number")
+    assert 'value="Treasury"' in html, "what was typed is kept"
     _refused(w, owner, "/admin/org-units", {"name": "X", "kind": "finance"}, 403, "may not")
 
-    _refused(w, pmo, "/admin/services", {"name": "S", "owner_id": ""}, 422, "needs an owner")
+    html = _refused(w, pmo, "/admin/services", {"name": "Billing", "owner_id": ""}, 422, "is required")
+    _beside(html, "service", "owner_id", "is required")
+    assert 'value="Billing"' in html, "what was typed is kept"
     _refused(w, pmo, "/admin/services", {"name": "S", "owner_id": "987654"}, 404, "no person")
 
     gate = "/admin/gates/detailed"
-    _refused(w, pmo, gate, {"version": "1", "approvals": " ; "}, 422, "at least one approver")
-    _refused(w, pmo, gate, {"version": "1", "approvals": "king"}, 422, "Each approval slot")
+    html = _refused(w, pmo, gate, {"version": "1", "approvals": " ; "}, 422, "at least one approver")
+    _beside(html, "gate-detailed", "approvals", "at least one approver")
+    html = _refused(w, pmo, gate, {"version": "1", "approvals": "king"}, 422, "Each approval slot")
+    assert 'value="king"' in html, "what was typed is kept"
     _refused(w, pmo, gate, {"version": "1", "approvals": "controller", "criteria": "vibes"}, 422, "Unknown criteria")
     _refused(w, pmo, gate, {"version": "99", "approvals": "controller"}, 409, "changed by")
     _refused(w, pmo, "/admin/gates/closed", {"version": "1", "approvals": "sponsor"}, 422, "controller's sign-off")
-    _refused(w, pmo, "/admin/stages/identified", {"version": "1", "label": " "}, 422, "needs a label")
+    html = _refused(w, pmo, "/admin/gates/stages/identified", {"version": "1", "label": " "}, 422, "is required")
+    _beside(html, "stage-identified", "label", "is required")
     _refused(w, owner, gate, {"version": "1", "approvals": "controller"}, 403, "may not")
+    # Opening a form's address (a reload after a refusal) leads to its page.
+    r = pmo.client.get("/admin/gates/stages/identified", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/admin/gates"
 
     deputy = {"delegator_id": str(w.ids["sponsor"]), "deputy_id": str(w.ids["sponsor"])}
     dates = {"starts_on": "2026-07-01", "ends_on": "2026-07-10"}
     _refused(w, pmo, "/admin/delegations", {**deputy, **dates}, 422, "own deputy")
-    _refused(w, pmo, "/admin/delegations", {**deputy, "starts_on": "July"}, 422, "date such as")
+    html = _refused(w, pmo, "/admin/delegations", {**deputy, "starts_on": "July"}, 422, "date such as")
+    _beside(html, "delegation", "starts_on", "date such as")
+    assert 'value="July"' in html, "what was typed is kept"
     _refused(w, pmo, "/admin/delegations/987654/end", {}, 404, "no delegation")
 
     grant = f"/portfolio/{w.ids['project']}/grants"
     _refused(w, pmo, grant, {"person_id": str(w.ids["viewer"]), "role": "emperor"}, 422, "Unknown node role")
-    _refused(w, pmo, grant, {"person_id": "", "role": "reader"}, 422, "Choose a person")
+    html = _refused(w, pmo, grant, {"person_id": "", "role": "reader"}, 422, "is required")
+    _beside(html, "grant", "person_id", "is required")
+    html = _refused(w, pmo, grant, {"person_id": "someone", "role": "reader"}, 422, "whole number")
+    _beside(html, "grant", "person_id", "whole number")
+    assert '<option value="reader" selected>' in html, "what was chosen is kept"
     _refused(w, browser("viewer"), grant, {"person_id": str(w.ids["viewer"]), "role": "reader"}, 403, "may not")
 
 
@@ -771,3 +804,25 @@ def test_asking_the_assistant_is_refused_at_its_prompt(web) -> None:  # type: ig
     _refused(w, browser("viewer"), f"{url}/resistance/ask", {}, 403, "may not")
     r = owner.client.get(f"{url}/resistance/ask", follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"] == url
+
+
+def test_the_sign_in_form_refuses_what_a_person_gets_wrong(web) -> None:  # type: ignore[no-untyped-def]
+    import re
+
+    w, _browser = web
+    client = TestClient(_browser("owner").client.app)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").text)
+    assert token is not None
+    form = {"csrf_token": token.group(1), "next": "/inbox"}
+    before = _state(w)
+    r = client.post("/login", data={**form, "login": "owner", "password": "pa55-guess"}, follow_redirects=False)
+    assert r.status_code == 401 and "Unknown login or wrong password." in r.text
+    assert 'value="owner"' in r.text and "pa55-guess" not in r.text, "the login kept, not the password"
+    form["csrf_token"] = re.findall(r'name="csrf_token" value="([^"]+)"', r.text)[0]  # each form has its own
+    r = client.post("/login", data={**form, "login": " ", "password": "x"}, follow_redirects=False)
+    assert r.status_code == 422
+    _beside(r.text, "signin", "login", "is required")
+    assert 'name="next" value="/inbox"' in r.text, "where the person was going is kept"
+    r = client.post("/login", data={**form, "csrf_token": "forged", "login": "owner", "password": "x"})
+    assert r.status_code == 400 and "expired" in r.text
+    assert _state(w) == before

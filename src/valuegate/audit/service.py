@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from valuegate.audit.models import AuditEvent
 from valuegate.audit.rules import GENESIS_HASH, ChainBreak, EventBody, canonical_json, chain_hash, check_link
 from valuegate.auth.models import Person
-from valuegate.auth.policy import Actor, require
+from valuegate.auth.policy import Actor, can, require
 from valuegate.db import utcnow
 
 current_request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("valuegate_request_id", default=None)
@@ -262,6 +262,21 @@ def event_log(
     ids = {e.actor_id for e in events if e.actor_id}
     names = dict(session.execute(select(Person.id, Person.name).where(Person.id.in_(ids))).all()) if ids else {}
     return AuditLog(events, names)
+
+
+@dataclass(frozen=True)
+class LogPage:
+    """The audit view: the filtered event log and whether the person may verify the chain now."""
+
+    log: AuditLog
+    may_verify: bool
+
+
+def log_page(
+    session: Session, *, actor: Actor, limit: int = 100, before_id: int | None = None, **filters: Any
+) -> LogPage:
+    log = event_log(session, actor=actor, limit=limit, before_id=before_id, **filters)
+    return LogPage(log=log, may_verify=can(session, actor, "audit.verify"))
 
 
 def verify(session: Session, *, actor: Actor) -> VerifyResult:

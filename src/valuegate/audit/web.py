@@ -9,7 +9,6 @@ from fastapi.responses import HTMLResponse, Response
 
 from valuegate.audit import service
 from valuegate.audit.evidence import evidence_download
-from valuegate.auth.policy import can
 from valuegate.errors import InvalidInput
 from valuegate.web.pages import PageDep, render
 
@@ -37,7 +36,8 @@ def audit_log(
         "measure_id": _id(measure_id),
         "actor_id": _id(actor_id),
     }
-    log = service.event_log(page.session, actor=page.actor, **filters, limit=PAGE_SIZE, before_id=_id(before_id))
+    view = service.log_page(page.session, actor=page.actor, **filters, limit=PAGE_SIZE, before_id=_id(before_id))
+    log = view.log
     return render(
         request,
         page,
@@ -48,7 +48,7 @@ def audit_log(
             "names": log.names,
             "filters": {k: ("" if v is None else v) for k, v in filters.items()},
             "older": log.events[-1].id if len(log.events) == PAGE_SIZE else None,
-            "can_verify": can(page.session, page.actor, "audit.verify"),
+            "can_verify": view.may_verify,
         },
     )
 

@@ -59,6 +59,21 @@ class DelegationIn(BaseModel):
     reason: str | None = None
 
 
+class SignInIn(BaseModel):
+    """A person's sign-in as an administrator sets it (or the person their own): a login and a new password."""
+
+    login: str = Field(min_length=1, max_length=100)
+    password: str
+
+
+class DelegationEnd(BaseModel):
+    """Ending a delegation now takes nothing more than which one (in the address)."""
+
+
+class GrantEnd(BaseModel):
+    """Revoking a grant takes nothing more than which one (in the address)."""
+
+
 class PersonOut(Out):
     id: int
     name: str

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
@@ -11,10 +12,18 @@ from sqlalchemy.orm import Session
 from valuegate.audit import service as audit
 from valuegate.auth.models import ApiToken, Delegation, NodeGrant, Person, WebSession
 from valuegate.auth.passwords import hash_password, hash_token, new_token, verify_password
-from valuegate.auth.policy import Actor, actor_for, require
-from valuegate.auth.rules import GLOBAL_ROLES, GRANT_ROLES
+from valuegate.auth.policy import Actor, actor_for, can, require
+from valuegate.auth.rules import ADMIN_SECTIONS, GLOBAL_ROLES, GRANT_ROLES
 from valuegate.db import utcnow
-from valuegate.errors import Conflict, InvalidInput, NotFound, RuleViolation, Unauthenticated, check_version
+from valuegate.errors import (
+    Conflict,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+    RuleViolation,
+    Unauthenticated,
+    check_version,
+)
 from valuegate.portfolio.models import Node, OrgUnit
 from valuegate.uow import use_case
 
@@ -412,3 +421,89 @@ def revoke_delegation(session: Session, *, actor: Actor, delegation_id: int) -> 
         before={"delegator_id": d.delegator_id, "deputy_id": d.deputy_id, "ends_on": d.ends_on.isoformat()},
     )
     return d
+
+
+# --- Screen views of the administration pages (people, delegations) and the sections every one of them shows. ---
+
+
+def admin_sections(session: Session, *, actor: Actor) -> list[tuple[str, str]]:
+    """The administration sections (slug, label) this person may open."""
+    return [(slug, label) for slug, label, action in ADMIN_SECTIONS if can(session, actor, action)]
+
+
+def admin_section(session: Session, *, actor: Actor, slug: str) -> list[tuple[str, str]]:
+    """The sections, when this person may open the one named ``slug``; refused otherwise."""
+    sections = admin_sections(session, actor=actor)
+    if slug not in {s for s, _label in sections}:
+        label = next(label for s, label, _a in ADMIN_SECTIONS if s == slug)
+        raise PermissionDenied(f"{actor.name} may not manage {label.lower()}.")
+    return sections
+
+
+def admin_home(session: Session, *, actor: Actor) -> list[tuple[str, str]]:
+    """The sections of the administration home; refused to who may open none."""
+    sections = admin_sections(session, actor=actor)
+    if not sections:
+        raise PermissionDenied(f"{actor.name} may not administer Valuegate.")
+    return sections
+
+
+def org_unit_choices(session: Session) -> list[tuple[int, str]]:
+    return [(i, n) for i, n in session.execute(select(OrgUnit.id, OrgUnit.name).order_by(OrgUnit.path))]
+
+
+@dataclass(frozen=True)
+class PeoplePage:
+    """The people directory: every person with their org unit's name, and the choices its forms offer."""
+
+    sections: list[tuple[str, str]]
+    rows: list[tuple[Person, str | None]]
+    units: list[tuple[int, str]]
+    roles: list[str]
+
+
+def people_page(session: Session, *, actor: Actor) -> PeoplePage:
+    sections = admin_section(session, actor=actor, slug="people")
+    rows = session.execute(
+        select(Person, OrgUnit.name).outerjoin(OrgUnit, OrgUnit.id == Person.org_unit_id).order_by(Person.name)
+    ).all()
+    return PeoplePage(
+        sections=sections,
+        rows=[(p, unit) for p, unit in rows],
+        units=org_unit_choices(session),
+        roles=list(GLOBAL_ROLES),
+    )
+
+
+@dataclass(frozen=True)
+class DelegationsPage:
+    """Delegations as a person may see them: everyone's to who manages delegations, else the person's own (given
+    and received). Everyone may delegate their own approvals; who manages delegations may name any delegator."""
+
+    sections: list[tuple[str, str]]
+    rows: list[Delegation]
+    names: dict[int, str]
+    people: list[tuple[int, str]]
+    may_manage: bool
+    me: int | None
+
+    def may_end(self, d: Delegation) -> bool:
+        return d.revoked_at is None and (self.may_manage or d.delegator_id == self.me)
+
+
+def delegations_page(session: Session, *, actor: Actor) -> DelegationsPage:
+    may_manage = can(session, actor, "delegation.manage")
+    q = select(Delegation).order_by(Delegation.starts_on.desc(), Delegation.id.desc()).limit(500)
+    if not may_manage:
+        q = q.where((Delegation.delegator_id == actor.person_id) | (Delegation.deputy_id == actor.person_id))
+    rows = list(session.scalars(q))
+    ids = {d.delegator_id for d in rows} | {d.deputy_id for d in rows}
+    names = dict(session.execute(select(Person.id, Person.name).where(Person.id.in_(ids))).all()) if ids else {}
+    return DelegationsPage(
+        sections=admin_sections(session, actor=actor),
+        rows=rows,
+        names={int(k): str(v) for k, v in names.items()},
+        people=people_choices(session, actor=actor),
+        may_manage=may_manage,
+        me=actor.person_id,
+    )

@@ -8,9 +8,10 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from valuegate.auth.schemas import TokenRequest
 from valuegate.auth.service import SESSION_HOURS, end_web_session, start_web_session
 from valuegate.deps import SessionDep
-from valuegate.errors import Unauthenticated
+from valuegate.web.forms import NO_FORM, FormState, TypedForm, submit_form
 from valuegate.web.pages import FormPageDep, render
 from valuegate.web.security import SESSION_COOKIE, clear_session_cookie, csrf_matches, set_session_cookie
 
@@ -25,17 +26,9 @@ def _safe_next(target: str | None) -> str:
     return target
 
 
-def _login_page(
-    request: Request, next_url: str, error: str | None = None, login: str = "", status: int = 200
-) -> Response:
+def _login_page(request: Request, next_url: str, form: FormState = NO_FORM, status: int = 200) -> Response:
     token = secrets.token_urlsafe(24)
-    response = render(
-        request,
-        None,
-        "auth/login.html",
-        {"next": next_url, "error": error, "login": login, "login_csrf": token},
-        status,
-    )
+    response = render(request, None, "auth/login.html", {"next": next_url, "form": form, "login_csrf": token}, status)
     response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict", path="/login")
     return response
 
@@ -46,24 +39,35 @@ def login_form(request: Request, next: str | None = None) -> Response:
 
 
 @router.post("/login")
-def login(
-    request: Request,
-    session: SessionDep,
-    login: Annotated[str, Form()] = "",
-    password: Annotated[str, Form()] = "",
-    next: Annotated[str, Form()] = "/",
-    csrf_token: Annotated[str, Form()] = "",
-) -> Response:
-    target = _safe_next(next)
+def login(request: Request, session: SessionDep, typed: TypedForm, csrf_token: Annotated[str, Form()] = "") -> Response:
+    target = _safe_next(typed.get("next"))
+    # What was typed, to show again on a refusal: never the password.
+    shown = {k: v for k, v in typed.items() if k != "password"}
     if not csrf_matches(request.cookies.get(LOGIN_CSRF_COOKIE, ""), csrf_token):
-        return _login_page(request, target, "The sign-in form expired; please try again.", login, 400)
-    try:
-        _web, plain = start_web_session(session, login=login.strip(), password=password)
-    except Unauthenticated:
-        return _login_page(request, target, "Unknown login or wrong password.", login, 401)
-    response = RedirectResponse(target, status_code=303)
-    set_session_cookie(response, plain, secure=request.app.state.settings.secure_cookies, max_age=SESSION_HOURS * 3600)
-    response.delete_cookie(LOGIN_CSRF_COOKIE, path="/login")
+        expired = FormState("signin", shown, {}, "The sign-in form expired; please try again.")
+        return _login_page(request, target, expired, 400)
+    started: list[str] = []
+
+    def act(body: TokenRequest) -> object:
+        _web, plain = start_web_session(session, login=body.login, password=body.password)
+        started.append(plain)
+        return _web
+
+    response = submit_form(
+        session,
+        form="signin",
+        values=typed,
+        schema=TokenRequest,
+        act=act,
+        then=target,
+        redraw=lambda state, status: _login_page(
+            request, target, FormState(state.name, shown, state.errors, state.message), status
+        ),
+    )
+    if started:
+        secure = request.app.state.settings.secure_cookies
+        set_session_cookie(response, started[0], secure=secure, max_age=SESSION_HOURS * 3600)
+        response.delete_cookie(LOGIN_CSRF_COOKIE, path="/login")
     return response
 
 

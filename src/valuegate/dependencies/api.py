@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
-from valuegate.auth.policy import require
 from valuegate.dependencies import service
-from valuegate.dependencies.models import BusinessService
 from valuegate.dependencies.schemas import (
     AckIn,
     Acknowledged,
@@ -20,7 +16,6 @@ from valuegate.dependencies.schemas import (
     ValueAtRisk,
 )
 from valuegate.deps import ActorDep, SessionDep, api_router
-from valuegate.portfolio.service import get_node
 
 router = api_router("dependencies")
 
@@ -38,23 +33,17 @@ def remove_dependency(dependency_id: int, actor: ActorDep, session: SessionDep, 
 
 @router.get("/nodes/{node_id}/dependencies")
 def node_dependencies(node_id: int, actor: ActorDep, session: SessionDep) -> NodeDependencies:
-    require(session, actor, "node.view", get_node(session, node_id, actor=actor))
-    return NodeDependencies.model_validate(service.dependencies_of(session, node_id))
+    return NodeDependencies.model_validate(service.dependencies_for(session, actor=actor, node_id=node_id))
 
 
 @router.get("/value-at-risk")
 def value_at_risk(actor: ActorDep, session: SessionDep, node_id: int | None = None) -> ValueAtRisk:
-    node = get_node(session, node_id, actor=actor) if node_id is not None else None
-    require(session, actor, "node.view", node) if node is not None else None
-    if node is None and not actor.reads_all:
-        require(session, actor, "audit.read", None, what="the whole portfolio")
-    return ValueAtRisk.model_validate(service.value_at_risk(session, node))
+    return ValueAtRisk.model_validate(service.value_at_risk_for(session, actor=actor, node_id=node_id))
 
 
 @router.get("/services")
 def services(actor: ActorDep, session: SessionDep) -> list[ServiceOut]:
-    rows = session.scalars(select(BusinessService).order_by(BusinessService.name))
-    return [ServiceOut.model_validate(service.service_view(s)) for s in rows]
+    return [ServiceOut.model_validate(service.service_view(s)) for s in service.list_services(session, actor=actor)]
 
 
 @router.post("/services", status_code=201)

@@ -23,6 +23,14 @@ class ServiceIn(BaseModel):
     description: str | None = None
 
 
+class ServicePatch(BaseModel):
+    version: int
+    name: str | None = None
+    owner_id: int | None = None
+    revenue_generating: bool | None = None
+    description: str | None = None
+
+
 class ImpactIn(BaseModel):
     service_id: int
     note: str | None = None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
@@ -258,6 +259,10 @@ def update_service(
     before = service_view(svc)
     for key in set(changes) - {"name", "owner_id", "revenue_generating", "description", "org_unit_id"}:
         raise InvalidInput(f"The field {key!r} cannot be changed.")
+    if changes.get("owner_id") is not None:
+        from valuegate.auth.service import get_person
+
+        get_person(session, changes["owner_id"])
     for key, value in changes.items():
         setattr(svc, key, value)
     session.flush()
@@ -360,3 +365,94 @@ def impacts_to_acknowledge(session: Session, *, actor: Actor) -> list[dict[str, 
         }
         for imp, service, revenue, owner, measure in rows
     ]
+
+
+@dataclass(frozen=True)
+class ServicesPage:
+    """The business-service catalogue as its administration page shows it: each service with its owner's name, how
+    many measures wait for the owner's acknowledgement, and the people who may own one."""
+
+    sections: list[tuple[str, str]]
+    rows: list[tuple[BusinessService, str]]
+    waiting: dict[int, int]
+    people: list[tuple[int, str]]
+
+
+def services_page(session: Session, *, actor: Actor) -> ServicesPage:
+    from valuegate.auth.models import Person
+    from valuegate.auth.service import admin_section, people_choices
+
+    sections = admin_section(session, actor=actor, slug="services")
+    open_acks = (
+        select(ServiceImpact.service_id, func.count())
+        .where(ServiceImpact.acknowledged_at.is_(None))
+        .group_by(ServiceImpact.service_id)
+    )
+    rows = session.execute(
+        select(BusinessService, Person.name)
+        .join(Person, Person.id == BusinessService.owner_id)
+        .order_by(BusinessService.name)
+    ).all()
+    return ServicesPage(
+        sections=sections,
+        rows=[(svc, name) for svc, name in rows],
+        waiting={int(k): int(v) for k, v in session.execute(open_acks).all()},
+        people=people_choices(session, actor=actor),
+    )
+
+
+@dataclass(frozen=True)
+class MapPage:
+    """The dependency map of a portfolio, program or project: its links as a graph, the value they put at risk, and
+    the parts of the portfolio the person may choose among."""
+
+    scope: Node
+    graph: Any
+    risk: dict[str, Any]
+    choices: dict[str, Any]
+    limit: int
+
+
+def map_page(session: Session, *, actor: Actor, node_id: int | None, limit: int) -> MapPage | None:
+    """The map for the chosen part of the portfolio (by default the widest the person may see); None when there is
+    no part of the portfolio the person may see."""
+    from valuegate.dependencies.graph import dependency_graph
+    from valuegate.rollups.cockpit import default_node, filter_choices
+
+    if node_id is None:
+        try:
+            node_id = default_node(session, actor=actor)
+        except NotFound:
+            return None
+    if not 1 <= limit <= 2000:
+        raise InvalidInput("limit is a number of links from 1 to 2000.")
+    scope = get_node(session, node_id)
+    if scope.kind == "measure":
+        raise InvalidInput("The map is drawn for a portfolio, program or project; a measure shows its links itself.")
+    require(session, actor, "node.view", scope)
+    return MapPage(
+        scope=scope,
+        graph=dependency_graph(session, actor, scope.path, limit=limit),
+        risk=value_at_risk(session, scope),
+        choices=filter_choices(session, actor=actor),
+        limit=limit,
+    )
+
+
+def dependencies_for(session: Session, *, actor: Actor, node_id: int) -> dict[str, Any]:
+    """A node's dependencies up and down, for those who may see the node."""
+    get_node(session, node_id, actor=actor)
+    return dependencies_of(session, node_id)
+
+
+def value_at_risk_for(session: Session, *, actor: Actor, node_id: int | None) -> dict[str, Any]:
+    """The value at risk under a node, or over the whole portfolio for those who read all of it."""
+    node = get_node(session, node_id, actor=actor) if node_id is not None else None
+    if node is None and not actor.reads_all:
+        require(session, actor, "audit.read", None, what="the whole portfolio")
+    return value_at_risk(session, node)
+
+
+def list_services(session: Session, *, actor: Actor) -> list[BusinessService]:
+    """The catalogue of business services, by name (known to everyone signed in)."""
+    return list(session.scalars(select(BusinessService).order_by(BusinessService.name)))

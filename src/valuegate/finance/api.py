@@ -4,30 +4,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from valuegate.auth.policy import require
 from valuegate.deps import ActorDep, SessionDep, api_router
-from valuegate.errors import InvalidInput
 from valuegate.finance import service as finance
 from valuegate.finance.schemas import MeasureValues, Series, ValueFactOut, ValuesIn, ValuesSaved
-from valuegate.portfolio import service
 
 router = api_router("figures")
 
 
 @router.get("/measures/{measure_id}/values")
 def get_values(measure_id: int, actor: ActorDep, session: SessionDep, as_of: datetime | None = None) -> MeasureValues:
-    node, measure = service.get_measure(session, measure_id, actor=actor)
-    require(session, actor, "node.view", node)
-    if as_of is not None and as_of.tzinfo is None:
-        raise InvalidInput("as_of needs a time zone, e.g. 2026-01-31T00:00:00Z.")
-    return MeasureValues.model_validate(
-        {
-            "measure_id": measure_id,
-            "values_version": measure.values_version,
-            "as_of": as_of.isoformat() if as_of else None,
-            "series": finance.measure_values(session, measure_id, as_of=as_of),
-        }
-    )
+    return MeasureValues.model_validate(finance.values_of(session, actor=actor, measure_id=measure_id, as_of=as_of))
 
 
 @router.put("/measures/{measure_id}/values/{series}")
@@ -53,6 +39,5 @@ def put_values(measure_id: int, series: Series, body: ValuesIn, actor: ActorDep,
 
 @router.get("/measures/{measure_id}/value-history")
 def value_history(measure_id: int, actor: ActorDep, session: SessionDep) -> list[ValueFactOut]:
-    node, _m = service.get_measure(session, measure_id, actor=actor)
-    require(session, actor, "node.view", node)
-    return [ValueFactOut.model_validate(f) for f in finance.value_history(session, measure_id)]
+    history = finance.history_of(session, actor=actor, measure_id=measure_id)
+    return [ValueFactOut.model_validate(f) for f in history]

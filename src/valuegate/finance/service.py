@@ -467,3 +467,22 @@ def last_values_change(session: Session, measure_id: int) -> str | None:
         return None
     name, at = row
     return f"{name or 'the system'} at {at:%H:%M} UTC"
+
+
+def values_of(session: Session, *, actor: Actor, measure_id: int, as_of: datetime | None = None) -> dict[str, Any]:
+    """A measure's figures by series (as known at ``as_of``), for those who may see the measure."""
+    _node, measure = get_measure(session, measure_id, actor=actor)
+    if as_of is not None and as_of.tzinfo is None:
+        raise InvalidInput("as_of needs a time zone, e.g. 2026-01-31T00:00:00Z.")
+    return {
+        "measure_id": measure_id,
+        "values_version": measure.values_version,
+        "as_of": as_of.isoformat() if as_of else None,
+        "series": measure_values(session, measure_id, as_of=as_of),
+    }
+
+
+def history_of(session: Session, *, actor: Actor, measure_id: int) -> list[dict[str, Any]]:
+    """Every change to a measure's figures, for those who may see the measure."""
+    get_measure(session, measure_id, actor=actor)
+    return value_history(session, measure_id)

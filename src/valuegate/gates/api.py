@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
-from valuegate.auth.policy import require
 from valuegate.deps import ActorDep, SessionDep, api_router
 from valuegate.finance import service as finance
 from valuegate.gates import config, service
@@ -44,12 +41,7 @@ def request_move(measure_id: int, body: MoveRequestIn, actor: ActorDep, session:
 
 @router.get("/measures/{measure_id}/gate-requests")
 def list_requests(measure_id: int, actor: ActorDep, session: SessionDep) -> list[GateRequestOut]:
-    from valuegate.portfolio.service import get_measure
-
-    node, _m = get_measure(session, measure_id, actor=actor)
-    require(session, actor, "node.view", node)
-    rows = session.scalars(select(GateRequest).where(GateRequest.measure_id == measure_id).order_by(GateRequest.id))
-    return [_request(r) for r in rows]
+    return [_request(r) for r in service.requests_of(session, actor=actor, measure_id=measure_id)]
 
 
 @router.post("/gate-requests/{request_id}/approve")

@@ -5,6 +5,7 @@ Closing stays the controller's sign-off whatever is configured: that is the prod
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
@@ -117,3 +118,33 @@ def tune_gate(
         after=after,
     )
     return gate
+
+
+def approval_slots(text: str) -> list[list[str]]:
+    """The approvers as a person types them: 'sponsor; controller' is two slots in order; 'lead or pmo' is one slot
+    either role may fill."""
+    slots = [[r.strip() for r in part.replace(" or ", ",").split(",") if r.strip()] for part in text.split(";")]
+    slots = [slot for slot in slots if slot]
+    if not slots:
+        problem = "needs at least one approver, e.g. 'sponsor; controller' or 'lead or pmo'"
+        raise InvalidInput(f"A gate {problem}.", errors=[{"at": "approvals", "problem": problem}])
+    return slots
+
+
+@dataclass(frozen=True)
+class GatesPage:
+    """The gate configuration page: the sections of the administration and the configuration itself."""
+
+    sections: list[tuple[str, str]]
+    config: dict[str, Any]
+    criteria_help: dict[str, str]
+
+
+def gates_page(session: Session, *, actor: Actor) -> GatesPage:
+    from valuegate.auth.service import admin_section
+
+    return GatesPage(
+        sections=admin_section(session, actor=actor, slug="gates"),
+        config=configuration(session),
+        criteria_help=dict(rules.CRITERIA_LABELS),
+    )

@@ -73,6 +73,15 @@ class GatePatch(BaseModel):
     requires_reason: bool | None = None
 
 
+class GateForm(BaseModel):
+    """A gate as its page's form sends it: the approvers as one line ('sponsor; controller', 'lead or pmo'), read
+    into GatePatch's slots by ``gates.config.approval_slots``; the criteria are the checked boxes."""
+
+    version: int
+    approvals: str
+    requires_reason: bool = False
+
+
 class GateRequestOut(Out):
     id: int
     measure_id: int

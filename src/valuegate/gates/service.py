@@ -749,3 +749,11 @@ def decided_view(session: Session, *, request_id: int) -> dict[str, Any]:
     req = get_request(session, request_id)
     node, measure = get_measure(session, req.measure_id)
     return {"measure_id": node.id, "measure_name": node.name, "stage": measure.stage}
+
+
+def requests_of(session: Session, *, actor: Actor, measure_id: int) -> list[GateRequest]:
+    """Every gate request of a measure, oldest first, for those who may see the measure."""
+    get_measure(session, measure_id, actor=actor)
+    return list(
+        session.scalars(select(GateRequest).where(GateRequest.measure_id == measure_id).order_by(GateRequest.id))
+    )

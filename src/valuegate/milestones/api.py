@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
-from valuegate.auth.policy import require
 from valuegate.deps import ActorDep, SessionDep, api_router
 from valuegate.milestones import service as milestones
 from valuegate.milestones.models import Milestone
 from valuegate.milestones.schemas import MilestoneIn, MilestoneOut, MilestonePatch
-from valuegate.portfolio import service
 
 router = api_router("milestones")
 
@@ -20,10 +16,7 @@ def _milestone(m: Milestone) -> MilestoneOut:
 
 @router.get("/measures/{measure_id}/milestones")
 def list_milestones(measure_id: int, actor: ActorDep, session: SessionDep) -> list[MilestoneOut]:
-    node, _m = service.get_measure(session, measure_id, actor=actor)
-    require(session, actor, "node.view", node)
-    rows = session.scalars(select(Milestone).where(Milestone.measure_id == measure_id).order_by(Milestone.due_on))
-    return [_milestone(m) for m in rows]
+    return [_milestone(m) for m in milestones.milestones_of(session, actor=actor, measure_id=measure_id)]
 
 
 @router.post("/measures/{measure_id}/milestones", status_code=201)

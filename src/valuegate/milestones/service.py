@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from valuegate.audit import service as audit
@@ -123,3 +124,10 @@ def delete_milestone(session: Session, *, actor: Actor, milestone_id: int, versi
         measure_id=before["measure_id"],
         before=before,
     )
+
+
+def milestones_of(session: Session, *, actor: Actor, measure_id: int) -> list[Milestone]:
+    """A measure's milestones by due date, for those who may see the measure."""
+    get_measure(session, measure_id, actor=actor)
+    q = select(Milestone).where(Milestone.measure_id == measure_id).order_by(Milestone.due_on)
+    return list(session.scalars(q))

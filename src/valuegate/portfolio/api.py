@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from fastapi import Query
-from sqlalchemy import select
 
-from valuegate.auth.policy import require, visible_nodes
 from valuegate.deps import ActorDep, SessionDep, api_router
 from valuegate.finance import service as finance
 from valuegate.portfolio import service
@@ -36,7 +34,7 @@ def _org_unit(o: OrgUnit) -> OrgUnitOut:
 
 @router.get("/org-units")
 def org_units(actor: ActorDep, session: SessionDep) -> list[OrgUnitOut]:
-    return [_org_unit(o) for o in session.scalars(select(OrgUnit).order_by(OrgUnit.path))]
+    return [_org_unit(o) for o in service.org_units(session, actor=actor)]
 
 
 @router.post("/org-units", status_code=201)
@@ -60,16 +58,16 @@ def list_nodes(
     limit: int = Query(200, ge=1, le=1000),
     offset: int = Query(0, ge=0),
 ) -> list[NodeOut]:
-    q = select(Node).order_by(Node.id)
-    q = q.where(Node.parent_id == parent_id) if parent_id is not None or kind in (None, "portfolio") else q
-    if kind:
-        q = q.where(Node.kind == kind)
-    if not include_archived:
-        q = q.where(Node.archived_at.is_(None))
-    flt = visible_nodes(actor)
-    if flt is not None:
-        q = q.where(flt)
-    return [_node(n) for n in session.scalars(q.limit(limit).offset(offset))]
+    found = service.list_nodes(
+        session,
+        actor=actor,
+        parent_id=parent_id,
+        kind=kind,
+        include_archived=include_archived,
+        limit=limit,
+        offset=offset,
+    )
+    return [_node(n) for n in found]
 
 
 @router.post("/nodes", status_code=201)
@@ -80,7 +78,6 @@ def create_node(body: NodeIn, actor: ActorDep, session: SessionDep) -> NodeOut:
 @router.get("/nodes/{node_id}")
 def get_node(node_id: int, actor: ActorDep, session: SessionDep) -> NodeOut:
     node = service.get_node(session, node_id, actor=actor)
-    require(session, actor, "node.view", node)
     return _node(node)
 
 
@@ -144,5 +141,4 @@ def measure_detail(session: SessionDep, node: Node, measure: Measure) -> Measure
 @router.get("/measures/{measure_id}")
 def get_measure(measure_id: int, actor: ActorDep, session: SessionDep) -> MeasureOut:
     node, measure = service.get_measure(session, measure_id, actor=actor)
-    require(session, actor, "node.view", node)
     return measure_detail(session, node, measure)

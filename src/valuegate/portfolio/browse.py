@@ -2,25 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlalchemy import select
 
 from valuegate.auth import service as people
-from valuegate.auth.admin_web import active_people
-from valuegate.auth.models import NodeGrant, Person
-from valuegate.auth.policy import can, require
-from valuegate.auth.rules import GRANT_ROLES
+from valuegate.auth.schemas import GrantEnd, GrantIn
 from valuegate.errors import InvalidInput
 from valuegate.finance import rules as fin
-from valuegate.portfolio import listing, tree
-from valuegate.portfolio.service import get_node, get_org_unit
-from valuegate.rollups.scope import resolve_scope
-from valuegate.web.forms import IMPL_ROWS, check_status_filters, optional_id
-from valuegate.web.pages import FormPageDep, Page, PageDep, problem_text, render, submit
+from valuegate.portfolio import listing, service
+from valuegate.web.forms import IMPL_ROWS, NO_FORM, FormState, TypedForm, check_status_filters, optional_id, submit_form
+from valuegate.web.pages import FormPageDep, Page, PageDep, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -32,47 +26,22 @@ def _depth(value: str) -> int:
 
 
 def portfolio_view(
-    request: Request, page: Page, node_id: int | None, *, error: str | None = None, status: int = 200
+    request: Request, page: Page, node_id: int | None, form: FormState = NO_FORM, status: int = 200
 ) -> Response:
-    s = page.session
-    top = None
-    if node_id is not None:
-        top = get_node(s, node_id)
-        require(s, page.actor, "node.view", top)
-        nodes = tree.describe(s, [top.id])
-    else:
-        nodes = tree.roots(s, page.actor)
-    opened = {}
-    if len(nodes) == 1 and nodes[0].expandable:
-        opened[nodes[0].id] = tree.children(s, page.actor, nodes[0].id)
-    access = None
-    if top is not None and top.kind != "measure" and can(s, page.actor, "grant.manage", top):
-        access = {
-            "grants": s.execute(
-                select(NodeGrant.id, NodeGrant.role, Person.name)
-                .join(Person, Person.id == NodeGrant.person_id)
-                .where(NodeGrant.node_id == top.id)
-                .order_by(NodeGrant.role, Person.name)
-            ).all(),
-            "people": active_people(page),
-            "roles": GRANT_ROLES,
-        }
+    view = service.tree_page(page.session, actor=page.actor, node_id=node_id)
     return render(
         request,
         page,
         "portfolio/tree.html",
         {
             "active": "portfolio",
-            "nodes": nodes,
-            "opened": opened,
+            "view": view,
+            "nodes": view.nodes,
+            "opened": view.opened,
             "depth": 0,
-            "top": top,
-            "may_add_measure": top is not None
-            and top.kind == "project"
-            and top.archived_at is None
-            and can(s, page.actor, "measure.create", top),
-            "access": access,
-            "error": error,
+            "top": view.top,
+            "may_add_measure": view.may_add_measure,
+            "form": form,
         },
         status,
     )
@@ -83,44 +52,42 @@ def portfolio_page(request: Request, page: PageDep, node: str = Query("", alias=
     return portfolio_view(request, page, optional_id(node, "node_id"))
 
 
-@router.post("/portfolio/{node_id}/grants")
-def add_grant(
-    request: Request,
-    node_id: int,
-    page: FormPageDep,
-    person_id: Annotated[str, Form()] = "",
-    role: Annotated[str, Form()] = "",
+def _submit_access(
+    request: Request, page: Page, node_id: int, form: str, typed: Any, schema: Any, act: Any
 ) -> Response:
-    def act() -> NodeGrant:
-        person = optional_id(person_id, "person")
-        if person is None:
-            raise InvalidInput("Choose a person.")
-        return people.grant(page.session, actor=page.actor, person_id=person, node_id=node_id, role=role)
-
-    return submit(
-        page,
-        act,
+    return submit_form(
+        page.session,
+        form=form,
+        values=typed,
+        schema=schema,
+        act=act,
         then=f"/portfolio?node_id={node_id}#access",
-        failure=lambda exc: portfolio_view(request, page, node_id, error=problem_text(exc), status=exc.status),
+        redraw=lambda state, status: portfolio_view(request, page, node_id, state, status),
     )
 
 
-@router.post("/grants/{grant_id}/revoke")
-def revoke_grant(request: Request, grant_id: int, page: FormPageDep, node_id: Annotated[int, Form()]) -> Response:
-    return submit(
-        page,
-        lambda: people.revoke_grant(page.session, actor=page.actor, grant_id=grant_id),
-        then=f"/portfolio?node_id={node_id}#access",
-        failure=lambda exc: portfolio_view(request, page, node_id, error=problem_text(exc), status=exc.status),
-    )
+@router.post("/portfolio/{node_id}/grants")
+def add_grant(request: Request, node_id: int, page: FormPageDep, typed: TypedForm) -> Response:
+    def act(body: GrantIn) -> object:
+        return people.grant(page.session, actor=page.actor, **body.model_dump())
+
+    # The node is the page's; the form names the person and the role.
+    typed = {**typed, "node_id": str(node_id)}
+    return _submit_access(request, page, node_id, "grant", typed, GrantIn, act)
+
+
+@router.post("/portfolio/{node_id}/grants/{grant_id}/revoke")
+def revoke_grant(request: Request, node_id: int, grant_id: int, page: FormPageDep, typed: TypedForm) -> Response:
+    def act(_body: GrantEnd) -> object:
+        people.revoke_grant(page.session, actor=page.actor, grant_id=grant_id)
+        return None
+
+    return _submit_access(request, page, node_id, f"revoke-{grant_id}", typed, GrantEnd, act)
 
 
 @router.get("/portfolio/{node_id}/children", response_class=HTMLResponse)
 def children(request: Request, node_id: int, page: PageDep, depth: str = "1") -> Response:
-    s = page.session
-    parent = get_node(s, node_id)
-    require(s, page.actor, "node.view", parent)
-    nodes = tree.children(s, page.actor, node_id)
+    nodes = service.tree_children(page.session, actor=page.actor, node_id=node_id)
     return render(request, page, "portfolio/tree_nodes.html", {"nodes": nodes, "opened": {}, "depth": _depth(depth)})
 
 
@@ -137,32 +104,24 @@ def measures_page(
     q: str = Query("", max_length=200),
     page_no: str = Query("1", alias="page"),
 ) -> Response:
-    s = page.session
     node_id, org_unit_id = optional_id(node, "node_id"), optional_id(org_unit, "org_unit_id")
     check_status_filters(stage, impl_status, value_status)
     if not page_no.isdigit() or int(page_no) < 1:
         raise InvalidInput("page is a whole number from 1.")
-    scope = path = org_path = None
-    title = "All measures you may see"
-    if node_id is not None or org_unit_id is not None:
-        scope, path = resolve_scope(s, page.actor, node_id, org_unit_id)
-        if org_unit_id is not None:
-            ou = get_org_unit(s, org_unit_id)
-            org_path, title = ou.path, ou.name
-        else:
-            title = get_node(s, node_id or 0).name
-    filters = listing.Filters(
-        scope=scope,
-        path=path,
-        org_path=org_path,
+    number = int(page_no)
+    view = service.measures_page(
+        page.session,
+        actor=page.actor,
+        node_id=node_id,
+        org_unit_id=org_unit_id,
         stage=stage or None,
         impl_status=impl_status or None,
         value_status=value_status or None,
-        owner_id=page.actor.person_id if mine == "yes" else None,
+        mine=mine == "yes",
         text=q.strip() or None,
+        number=number,
     )
-    number = int(page_no)
-    rows, total = listing.measure_list(s, page.actor, filters, number)
+    title, rows, total = view.title, view.rows, view.total
     params = {
         k: v
         for k, v in {

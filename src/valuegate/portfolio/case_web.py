@@ -3,52 +3,44 @@ name its sponsor and controller, declare costs, dependencies and services, and k
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlalchemy import select
 
-from valuegate.auth.models import Person
-from valuegate.auth.policy import require
-from valuegate.errors import InvalidInput
 from valuegate.milestones import service as milestones
+from valuegate.milestones.schemas import MilestoneIn, MilestonePatch
 from valuegate.portfolio import service as portfolio
-from valuegate.portfolio.models import Node, OrgUnit
+from valuegate.portfolio.schemas import CasePatch, MeasureIn
 from valuegate.portfolio.web import workspace
-from valuegate.web.forms import optional_id, parse_amount, parse_day
-from valuegate.web.pages import FormPageDep, Page, PageDep, problem_text, render, submit
+from valuegate.web.forms import (
+    NO_FORM,
+    FormState,
+    TypedForm,
+    in_minor_units,
+    submit_form,
+    submit_typed_form,
+    version_and_changes,
+)
+from valuegate.web.pages import FormPageDep, Page, PageDep, render
 
 router = APIRouter(include_in_schema=False)
 
 
-def _estimate(text: str) -> int | None:
-    return parse_amount(text, "The annual estimate", signed=True) if text.strip() else None
+def _estimate(values: Any) -> dict[str, str]:
+    """The annual estimate is typed in major units; the API's schemas read minor units."""
+    return in_minor_units(values, "annual_estimate")
 
 
 def new_measure_page(
-    request: Request,
-    page: Page,
-    project_id: int,
-    *,
-    form: dict[str, str] | None = None,
-    error: str | None = None,
-    status: int = 200,
+    request: Request, page: Page, project_id: int, form: FormState = NO_FORM, status: int = 200
 ) -> Response:
-    s = page.session
-    project = portfolio.get_node(s, project_id, "project")
-    require(s, page.actor, "measure.create", project, what=f"project {project.name!r}")
+    view = portfolio.new_measure_page(page.session, actor=page.actor, project_id=project_id)
     return render(
         request,
         page,
         "portfolio/new_measure.html",
-        {
-            "project": project,
-            "people": list(s.execute(select(Person.id, Person.name).where(Person.active).order_by(Person.name))),
-            "units": list(s.execute(select(OrgUnit.id, OrgUnit.name).order_by(OrgUnit.path))),
-            "form": form or {},
-            "error": error,
-        },
+        {"view": view, "project": view.project, "people": view.people, "units": view.units, "form": form},
         status,
     )
 
@@ -58,133 +50,74 @@ def new_measure(request: Request, project_id: int, page: PageDep) -> Response:
     return new_measure_page(request, page, project_id)
 
 
-@router.post("/portfolio/{project_id}/measures")
-def create_measure(
-    request: Request,
-    project_id: int,
-    page: FormPageDep,
-    name: Annotated[str, Form()] = "",
-    description: Annotated[str, Form()] = "",
-    annual_estimate: Annotated[str, Form()] = "",
-    org_unit_id: Annotated[str, Form()] = "",
-    sponsor_id: Annotated[str, Form()] = "",
-    controller_id: Annotated[str, Form()] = "",
-) -> Response:
-    typed = {
-        "name": name,
-        "description": description,
-        "annual_estimate": annual_estimate,
-        "org_unit_id": org_unit_id,
-        "sponsor_id": sponsor_id,
-        "controller_id": controller_id,
-    }
+@router.post("/portfolio/{project_id}/measures/new")
+def create_measure(request: Request, project_id: int, page: FormPageDep, typed: TypedForm) -> Response:
+    def act(body: MeasureIn) -> Any:
+        return portfolio.create_measure(page.session, actor=page.actor, project_id=project_id, **body.model_dump())
 
-    def act() -> Node:
-        project = portfolio.get_node(page.session, project_id, "project")
-        return portfolio.create_node(
-            page.session,
-            actor=page.actor,
-            kind="measure",
-            name=name,
-            parent_id=project_id,
-            org_unit_id=optional_id(org_unit_id, "org_unit_id") or project.org_unit_id,
-            owner_id=page.actor.person_id,
-            sponsor_id=optional_id(sponsor_id, "sponsor_id"),
-            controller_id=optional_id(controller_id, "controller_id"),
-            description=description.strip() or None,
-            annual_estimate=_estimate(annual_estimate),
-        )
-
-    return submit(
-        page,
-        act,
+    return submit_typed_form(
+        page.session,
+        form="measure",
+        values=typed,
+        read=_estimate,
+        schema=MeasureIn,
+        act=act,
         then=lambda node: f"/measures/{node.id}",
-        failure=lambda exc: new_measure_page(
-            request, page, project_id, form=typed, error=problem_text(exc), status=exc.status
-        ),
+        redraw=lambda state, status: new_measure_page(request, page, project_id, state, status),
+    )
+
+
+def _submit(
+    request: Request, page: Page, measure_id: int, form: str, typed: Any, schema: Any, act: Any, anchor: str
+) -> Response:
+    return submit_form(
+        page.session,
+        form=form,
+        values=typed,
+        schema=schema,
+        act=act,
+        then=f"/measures/{measure_id}#{anchor}",
+        redraw=lambda state, status: workspace(request, page, measure_id, state, status),
     )
 
 
 @router.post("/measures/{measure_id}/case")
-def save_case(
-    request: Request,
-    measure_id: int,
-    page: FormPageDep,
-    version: Annotated[str, Form()] = "",
-    description: Annotated[str, Form()] = "",
-    annual_estimate: Annotated[str, Form()] = "",
-    no_one_time_costs: Annotated[str, Form()] = "",
-    dependencies_declared: Annotated[str, Form()] = "",
-    services_declared: Annotated[str, Form()] = "",
-) -> Response:
-    def act() -> None:
-        if not version.isdigit():
-            raise InvalidInput("The form was sent without its version; reload the page.")
-        node, measure = portfolio.get_measure(page.session, measure_id)
-        changes = {
-            "description": description.strip() or None,
-            "annual_estimate": _estimate(annual_estimate),
-            "dependencies_declared": dependencies_declared == "yes",
-            "services_declared": services_declared == "yes",
-        }
-        if no_one_time_costs == "yes" or measure.one_time_costs_declared:
-            changes["one_time_costs_declared"] = True
-        current = {
-            "description": node.description,
-            "annual_estimate": measure.annual_estimate,
-            "dependencies_declared": measure.dependencies_declared,
-            "services_declared": measure.services_declared,
-            "one_time_costs_declared": measure.one_time_costs_declared,
-        }
-        changed = {k: v for k, v in changes.items() if current[k] != v}
-        if not changed:
-            raise InvalidInput("Nothing to save: the business case is as it was.")
-        portfolio.update_node(page.session, actor=page.actor, node_id=measure_id, version=int(version), changes=changed)
+def save_case(request: Request, measure_id: int, page: FormPageDep, typed: TypedForm) -> Response:
+    def act(body: CasePatch) -> object:
+        changes = body.model_dump()
+        version = changes.pop("version")
+        return portfolio.save_case(
+            page.session, actor=page.actor, measure_id=measure_id, version=version, changes=changes
+        )
 
-    return submit(
-        page,
-        act,
+    return submit_typed_form(
+        page.session,
+        form="case",
+        values=typed,
+        read=_estimate,
+        schema=CasePatch,
+        act=act,
         then=f"/measures/{measure_id}#case",
-        failure=lambda exc: workspace(request, page, measure_id, error=problem_text(exc), status=exc.status),
+        redraw=lambda state, status: workspace(request, page, measure_id, state, status),
     )
 
 
 @router.post("/measures/{measure_id}/milestones")
-def add_milestone(
-    request: Request,
-    measure_id: int,
-    page: FormPageDep,
-    name: Annotated[str, Form()] = "",
-    due_on: Annotated[str, Form()] = "",
-) -> Response:
-    return submit(
-        page,
-        lambda: milestones.add_milestone(
-            page.session, actor=page.actor, measure_id=measure_id, name=name, due_on=parse_day(due_on, "The due date")
-        ),
-        then=f"/measures/{measure_id}#milestones",
-        failure=lambda exc: workspace(request, page, measure_id, error=problem_text(exc), status=exc.status),
-    )
+def add_milestone(request: Request, measure_id: int, page: FormPageDep, typed: TypedForm) -> Response:
+    def act(body: MilestoneIn) -> object:
+        return milestones.add_milestone(page.session, actor=page.actor, measure_id=measure_id, **body.model_dump())
+
+    return _submit(request, page, measure_id, "milestone", typed, MilestoneIn, act, "milestones")
 
 
-@router.post("/milestones/{milestone_id}/done")
+@router.post("/measures/{measure_id}/milestones/{milestone_id}/done")
 def milestone_done(
-    request: Request,
-    milestone_id: int,
-    page: FormPageDep,
-    measure_id: Annotated[int, Form()],
-    version: Annotated[str, Form()] = "",
-    done_on: Annotated[str, Form()] = "",
+    request: Request, measure_id: int, milestone_id: int, page: FormPageDep, typed: TypedForm
 ) -> Response:
-    return submit(
-        page,
-        lambda: milestones.update_milestone(
-            page.session,
-            actor=page.actor,
-            milestone_id=milestone_id,
-            version=int(version) if version.isdigit() else None,
-            changes={"done_on": parse_day(done_on, "The completion date")},
-        ),
-        then=f"/measures/{measure_id}#milestones",
-        failure=lambda exc: workspace(request, page, measure_id, error=problem_text(exc), status=exc.status),
-    )
+    def act(body: MilestonePatch) -> object:
+        version, changes = version_and_changes(body)
+        return milestones.update_milestone(
+            page.session, actor=page.actor, milestone_id=milestone_id, version=version, changes=changes
+        )
+
+    return _submit(request, page, measure_id, f"done-{milestone_id}", typed, MilestonePatch, act, "milestones")

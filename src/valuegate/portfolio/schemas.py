@@ -49,6 +49,29 @@ class NodeIn(BaseModel):
     annual_estimate: StrictInt | None = None
 
 
+class MeasureIn(BaseModel):
+    """A new measure's business case as its page sends it: under the project in the address, owned by who creates
+    it, in the project's org unit unless another is named."""
+
+    name: str = Field(min_length=1, max_length=300)
+    description: str | None = None
+    annual_estimate: StrictInt | None = None
+    org_unit_id: int | None = None
+    sponsor_id: int | None = None
+    controller_id: int | None = None
+
+
+class CasePatch(BaseModel):
+    """A measure's business case as its page's form sends it: the whole case, checkboxes unchecked meaning no."""
+
+    version: int
+    description: str | None = None
+    annual_estimate: StrictInt | None = None
+    no_one_time_costs: bool = False
+    dependencies_declared: bool = False
+    services_declared: bool = False
+
+
 class NodePatch(BaseModel):
     version: int
     reason: str | None = None

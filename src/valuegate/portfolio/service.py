@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -9,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from valuegate.audit import service as audit
 from valuegate.auth.models import Person
-from valuegate.auth.policy import Actor, check_visible, not_found_text, require
+from valuegate.auth.policy import Actor, ancestor_ids, check_visible, not_found_text, require, visible_nodes
 from valuegate.context import settings_of, today_of
 from valuegate.db import locks_rows, utcnow
 from valuegate.errors import InvalidInput, NotFound, RuleViolation, check_editable, check_version
@@ -385,3 +386,372 @@ def get_measure(session: Session, measure_id: int, *, actor: Actor | None = None
     measure = session.get(Measure, measure_id, with_for_update=lock or None, populate_existing=lock)
     assert measure is not None
     return node, measure
+
+
+@dataclass(frozen=True)
+class OrgUnitsPage:
+    """The org-unit tree as its administration page shows it, with how many nodes use each unit."""
+
+    sections: list[tuple[str, str]]
+    units: list[OrgUnit]
+    used: dict[int, int]
+    kinds: list[str]
+
+    @property
+    def parents(self) -> list[tuple[int, str]]:
+        """The units a new one may be part of, as a select's options."""
+        return [(u.id, u.name) for u in self.units]
+
+
+def org_units_page(session: Session, *, actor: Actor) -> OrgUnitsPage:
+    from valuegate.auth.service import admin_section
+
+    sections = admin_section(session, actor=actor, slug="org-units")
+    units = list(session.scalars(select(OrgUnit).order_by(OrgUnit.path)))
+    used = dict(session.execute(select(Node.org_unit_id, func.count()).group_by(Node.org_unit_id)).all())
+    return OrgUnitsPage(
+        sections=sections,
+        units=units,
+        used={int(k): int(v) for k, v in used.items() if k is not None},
+        kinds=list(rules.ORG_UNIT_KINDS),
+    )
+
+
+# --- Screen views of the portfolio tree and the measure list. ---
+
+
+@dataclass(frozen=True)
+class TreePage:
+    """The portfolio tree from a node (or from the person's roots), the first level opened when there is one node,
+    whether the person may add a measure here, and the access grants on it for who may manage them."""
+
+    top: Node | None
+    nodes: list[Any]
+    opened: dict[int, list[Any]]
+    may_add_measure: bool
+    grants: list[tuple[int, str, str]] | None
+    people: list[tuple[int, str]]
+    roles: list[str]
+
+
+def tree_page(session: Session, *, actor: Actor, node_id: int | None) -> TreePage:
+    from valuegate.auth.models import NodeGrant
+    from valuegate.auth.policy import can
+    from valuegate.auth.rules import GRANT_ROLES
+    from valuegate.auth.service import people_choices
+    from valuegate.portfolio import tree
+
+    top = None
+    if node_id is not None:
+        top = get_node(session, node_id)
+        require(session, actor, "node.view", top)
+        nodes = tree.describe(session, [top.id])
+    else:
+        nodes = tree.roots(session, actor)
+    opened = {}
+    if len(nodes) == 1 and nodes[0].expandable:
+        opened[nodes[0].id] = tree.children(session, actor, nodes[0].id)
+    grants = None
+    if top is not None and top.kind != "measure" and can(session, actor, "grant.manage", top):
+        rows = session.execute(
+            select(NodeGrant.id, NodeGrant.role, Person.name)
+            .join(Person, Person.id == NodeGrant.person_id)
+            .where(NodeGrant.node_id == top.id)
+            .order_by(NodeGrant.role, Person.name)
+        ).all()
+        grants = [(int(i), str(r), str(n)) for i, r, n in rows]
+    return TreePage(
+        top=top,
+        nodes=nodes,
+        opened=opened,
+        may_add_measure=top is not None
+        and top.kind == "project"
+        and top.archived_at is None
+        and can(session, actor, "measure.create", top),
+        grants=grants,
+        people=people_choices(session, actor=actor) if grants is not None else [],
+        roles=list(GRANT_ROLES),
+    )
+
+
+def tree_children(session: Session, *, actor: Actor, node_id: int) -> list[Any]:
+    """One more level of the tree under a node the person may see."""
+    from valuegate.portfolio import tree
+
+    parent = get_node(session, node_id)
+    require(session, actor, "node.view", parent)
+    return tree.children(session, actor, node_id)
+
+
+@dataclass(frozen=True)
+class MeasuresPage:
+    """One page of the measure list, filtered, with the title of the scope it is filtered by."""
+
+    title: str
+    rows: list[Any]
+    total: int
+
+
+def measures_page(
+    session: Session,
+    *,
+    actor: Actor,
+    node_id: int | None,
+    org_unit_id: int | None,
+    stage: str | None,
+    impl_status: str | None,
+    value_status: str | None,
+    mine: bool,
+    text: str | None,
+    number: int,
+) -> MeasuresPage:
+    from valuegate.portfolio import listing
+    from valuegate.rollups.scope import resolve_scope
+
+    scope = path = org_path = None
+    title = "All measures you may see"
+    if node_id is not None or org_unit_id is not None:
+        scope, path = resolve_scope(session, actor, node_id, org_unit_id)
+        if org_unit_id is not None:
+            ou = get_org_unit(session, org_unit_id)
+            org_path, title = ou.path, ou.name
+        else:
+            title = get_node(session, node_id or 0).name
+    filters = listing.Filters(
+        scope=scope,
+        path=path,
+        org_path=org_path,
+        stage=stage,
+        impl_status=impl_status,
+        value_status=value_status,
+        owner_id=actor.person_id if mine else None,
+        text=text,
+    )
+    rows, total = listing.measure_list(session, actor, filters, number)
+    return MeasuresPage(title=title, rows=rows, total=total)
+
+
+# --- Screen views of a measure's pages: its workspace, its sign-off and a new measure's business case. ---
+
+
+def _names(session: Session, ids: set[int | None]) -> dict[int, str]:
+    wanted = [i for i in ids if i is not None]
+    if not wanted:
+        return {}
+    return {int(i): str(n) for i, n in session.execute(select(Person.id, Person.name).where(Person.id.in_(wanted)))}
+
+
+def why_no_request(session: Session, actor: Actor, node: Node, nxt: Any) -> str | None:
+    """Why this person cannot request the next gate from the page now (None: the request button is offered):
+    the checks ``gates.request_move`` makes, in words that say what is missing and who acts. Closing is never
+    requested: the page offers the controller's sign-off instead."""
+    from valuegate.auth.policy import can
+
+    if nxt.to_stage is None or nxt.to_stage == "closed":
+        return None
+    if nxt.pending_request_id:
+        return "Its approvers decide the pending request in their Decisions."
+    if node.archived_at is not None:
+        return "The measure is archived; nothing more is requested for it."
+    if not can(session, actor, "gate.request", node):
+        return "The measure's owner or sponsor, a lead of its project, or the PMO requests this gate."
+    if nxt.unmet:
+        return "The request can be sent once everything above is done."
+    return None
+
+
+@dataclass(frozen=True)
+class MeasurePage:
+    """A measure's workspace: where it stands, what its next gate still needs (and why the person may not request
+    it, if so), what the person may edit, its milestones, links, affected services and history."""
+
+    node: Node
+    measure: Measure
+    next: Any
+    closing: bool
+    why_no_request: str | None
+    can_request: bool
+    sign_off_needs: list[Any]
+    is_controller: bool
+    can_edit_case: bool
+    can_edit_milestones: bool
+    today: Any
+    milestones: list[Any]
+    links: Any
+    impacts: list[dict[str, Any]]
+    events: list[dict[str, Any]]
+    people: dict[int, str]
+
+
+def measure_page(session: Session, *, actor: Actor, measure_id: int) -> MeasurePage:
+    from valuegate.audit.service import events_for_measure
+    from valuegate.auth.policy import can
+    from valuegate.dependencies.models import BusinessService, ServiceImpact
+    from valuegate.dependencies.service import dependencies_of
+    from valuegate.gates import service as gates
+    from valuegate.milestones.models import Milestone
+
+    s = session
+    node, measure = get_measure(s, measure_id)
+    require(s, actor, "node.view", node)
+    nxt = gates.next_gate(s, actor=actor, measure_id=measure_id)
+    closing = nxt.to_stage == "closed"
+    blocked = why_no_request(s, actor, node, nxt)
+    milestones = list(s.scalars(select(Milestone).where(Milestone.measure_id == measure_id).order_by(Milestone.due_on)))
+    impacts = s.execute(
+        select(ServiceImpact, BusinessService.name, BusinessService.revenue_generating, BusinessService.owner_id)
+        .join(BusinessService, BusinessService.id == ServiceImpact.service_id)
+        .where(ServiceImpact.measure_id == measure_id)
+    ).all()
+    events = events_for_measure(s, measure_id)
+    people = _names(
+        s,
+        {node.owner_id, node.sponsor_id, node.controller_id}
+        | {e["actor_id"] for e in events}
+        | {owner for *_rest, owner in impacts},
+    )
+    open_case = node.archived_at is None and measure.stage not in ("closed", "cancelled")
+    return MeasurePage(
+        node=node,
+        measure=measure,
+        next=nxt,
+        closing=closing,
+        why_no_request=blocked,
+        can_request=nxt.to_stage is not None and not closing and blocked is None,
+        sign_off_needs=gates.sign_off_needs(s, node, measure) if closing else [],
+        is_controller=actor.person_id == node.controller_id,
+        can_edit_case=open_case and can(s, actor, "node.edit", node),
+        can_edit_milestones=open_case and can(s, actor, "milestone.edit", node),
+        today=today_of(s),
+        milestones=milestones,
+        links=dependencies_of(s, measure_id),
+        impacts=[
+            {
+                "service": name,
+                "revenue": revenue,
+                "owner": people.get(owner, "?"),
+                "acknowledged": imp.acknowledged_at,
+            }
+            for imp, name, revenue, owner in impacts
+        ],
+        events=list(reversed(events)),
+        people=people,
+    )
+
+
+@dataclass(frozen=True)
+class SignOffPage:
+    """The controller's sign-off of a measure: its recurring figures by month and what the sign-off still needs."""
+
+    node: Node
+    measure: Measure
+    recurring: dict[str, Any]
+    periods: list[str]
+    is_controller: bool
+    needs: list[Any]
+    controller: str
+
+
+def sign_off_page(session: Session, *, actor: Actor, measure_id: int) -> SignOffPage:
+    from valuegate.finance.service import measure_values
+    from valuegate.gates import service as gates
+
+    node, measure = get_measure(session, measure_id)
+    require(session, actor, "node.view", node)
+    values = measure_values(session, measure_id)
+    recurring = {series: values.get(series, {}).get("recurring") for series in ("baseline", "forecast", "actual")}
+    return SignOffPage(
+        node=node,
+        measure=measure,
+        recurring=recurring,
+        periods=sorted({p for v in recurring.values() if v for p in v["periods"]}),
+        is_controller=actor.person_id == node.controller_id,
+        needs=gates.sign_off_needs(session, node, measure),
+        controller=_names(session, {node.controller_id}).get(node.controller_id or 0, "—"),
+    )
+
+
+@dataclass(frozen=True)
+class NewMeasurePage:
+    """A new measure's business case under a project: whom and which org units the form offers."""
+
+    project: Node
+    people: list[tuple[int, str]]
+    units: list[tuple[int, str]]
+
+
+def new_measure_page(session: Session, *, actor: Actor, project_id: int) -> NewMeasurePage:
+    from valuegate.auth.service import org_unit_choices, people_choices
+
+    project = get_node(session, project_id, "project")
+    require(session, actor, "measure.create", project, what=f"project {project.name!r}")
+    return NewMeasurePage(project=project, people=people_choices(session, actor=actor), units=org_unit_choices(session))
+
+
+def create_measure(session: Session, *, actor: Actor, project_id: int, org_unit_id: int | None, **fields: Any) -> Node:
+    """A new measure under a project, owned by who creates it, in the project's org unit unless another is named."""
+    project = get_node(session, project_id, "project")
+    return create_node(
+        session,
+        actor=actor,
+        kind="measure",
+        parent_id=project_id,
+        org_unit_id=org_unit_id or project.org_unit_id,
+        owner_id=actor.person_id,
+        **fields,
+    )
+
+
+def save_case(session: Session, *, actor: Actor, measure_id: int, version: int | None, changes: dict[str, Any]) -> Node:
+    """Save a measure's business case as its page's form sends it (the whole case): only what differs is changed,
+    one-time costs once declared stay declared, and sending it unchanged is refused."""
+    node, measure = get_measure(session, measure_id)
+    if measure.one_time_costs_declared or changes.pop("no_one_time_costs", False):
+        changes["one_time_costs_declared"] = True
+    current = {
+        "description": node.description,
+        "annual_estimate": measure.annual_estimate,
+        "dependencies_declared": measure.dependencies_declared,
+        "services_declared": measure.services_declared,
+        "one_time_costs_declared": measure.one_time_costs_declared,
+    }
+    changed = {k: v for k, v in changes.items() if k not in current or current[k] != v}
+    if not changed:
+        raise InvalidInput("Nothing to save: the business case is as it was.")
+    return update_node(session, actor=actor, node_id=measure_id, version=version, changes=changed)
+
+
+def org_units(session: Session, *, actor: Actor) -> list[OrgUnit]:
+    """Every org unit, in tree order (names of organisational units are no secret to anyone signed in)."""
+    return list(session.scalars(select(OrgUnit).order_by(OrgUnit.path)))
+
+
+def list_nodes(
+    session: Session,
+    *,
+    actor: Actor,
+    parent_id: int | None = None,
+    kind: str | None = None,
+    include_archived: bool = False,
+    limit: int = 200,
+    offset: int = 0,
+) -> list[Node]:
+    """The nodes the actor may see, under ``parent_id`` or of ``kind`` (the portfolios when neither is given)."""
+    q = select(Node).order_by(Node.id)
+    q = q.where(Node.parent_id == parent_id) if parent_id is not None or kind in (None, "portfolio") else q
+    if kind:
+        q = q.where(Node.kind == kind)
+    if not include_archived:
+        q = q.where(Node.archived_at.is_(None))
+    flt = visible_nodes(actor)
+    if flt is not None:
+        q = q.where(flt)
+    return list(session.scalars(q.limit(limit).offset(offset)))
+
+
+def ancestors(session: Session, node: Node) -> list[Node]:
+    """The levels of the hierarchy from the top down to ``node`` itself (a breadcrumb reads them, then asks the
+    policy which of them the person may open)."""
+    ids = ancestor_ids(node.path)
+    found = {n.id: n for n in session.scalars(select(Node).where(Node.id.in_(ids)))}
+    return [found[i] for i in ids if i in found]

@@ -2,27 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlalchemy import select
 
-from valuegate.audit.service import events_for_measure
-from valuegate.auth.models import Person
-from valuegate.auth.policy import can, require
-from valuegate.context import today_of
-from valuegate.dependencies.models import BusinessService, ServiceImpact
-from valuegate.dependencies.service import dependencies_of
-from valuegate.finance.service import measure_values
 from valuegate.finance.web import grid_context
 from valuegate.gates import service as gates
 from valuegate.gates.rules import FORWARD
-from valuegate.milestones.models import Milestone
-from valuegate.portfolio.models import Node
-from valuegate.portfolio.service import get_measure
-from valuegate.web.forms import parse_amount
-from valuegate.web.pages import FormPageDep, Page, PageDep, problem_text, render, submit
+from valuegate.gates.schemas import MoveRequestIn, SignOffIn
+from valuegate.portfolio import service
+from valuegate.web.forms import NO_FORM, FormState, TypedForm, in_minor_units, submit_form, submit_typed_form
+from valuegate.web.pages import FormPageDep, Page, PageDep, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -42,92 +31,36 @@ CRITERION_WHERE = {
 }
 
 
-def _names(page: Page, ids: set[int | None]) -> dict[int, str]:
-    wanted = [i for i in ids if i is not None]
-    if not wanted:
-        return {}
-    return dict(page.session.execute(select(Person.id, Person.name).where(Person.id.in_(wanted))).all())
-
-
-def why_no_request(page: Page, node: Node, nxt: gates.NextGate) -> str | None:
-    """Why this person cannot request the next gate from the page now (None: the request button is offered):
-    the checks ``gates.request_move`` makes, in words that say what is missing and who acts. Closing is never
-    requested: the page offers the controller's sign-off instead."""
-    if nxt.to_stage is None or nxt.to_stage == "closed":
-        return None
-    if nxt.pending_request_id:
-        return "Its approvers decide the pending request in their Decisions."
-    if node.archived_at is not None:
-        return "The measure is archived; nothing more is requested for it."
-    if not page.may("gate.request", node):
-        return "The measure's owner or sponsor, a lead of its project, or the PMO requests this gate."
-    if nxt.unmet:
-        return "The request can be sent once everything above is done."
-    return None
-
-
-def workspace(
-    request: Request, page: Page, measure_id: int, *, error: str | None = None, status: int = 200
-) -> Response:
-    s = page.session
-    node, measure = get_measure(s, measure_id)
-    require(s, page.actor, "node.view", node)
-    nxt = gates.next_gate(s, actor=page.actor, measure_id=measure_id)
-    closing = nxt.to_stage == "closed"
-    blocked = why_no_request(page, node, nxt)
-    milestones = list(s.scalars(select(Milestone).where(Milestone.measure_id == measure_id).order_by(Milestone.due_on)))
-    links = dependencies_of(s, measure_id)
-    impacts = s.execute(
-        select(ServiceImpact, BusinessService.name, BusinessService.revenue_generating, BusinessService.owner_id)
-        .join(BusinessService, BusinessService.id == ServiceImpact.service_id)
-        .where(ServiceImpact.measure_id == measure_id)
-    ).all()
-    events = events_for_measure(s, measure_id)
-    people = _names(
-        page,
-        {node.owner_id, node.sponsor_id, node.controller_id}
-        | {e["actor_id"] for e in events}
-        | {owner for *_rest, owner in impacts},
-    )
-    stage_index = FORWARD.index(measure.stage) if measure.stage in FORWARD else None
+def workspace(request: Request, page: Page, measure_id: int, form: FormState = NO_FORM, status: int = 200) -> Response:
+    view = service.measure_page(page.session, actor=page.actor, measure_id=measure_id)
+    measure = view.measure
     return render(
         request,
         page,
         "portfolio/measure.html",
         {
-            "node": node,
+            "view": view,
+            "node": view.node,
             "measure": measure,
             "forward": FORWARD,
-            "stage_index": stage_index,
-            "next": nxt,
-            "can_request": nxt.to_stage is not None and not closing and blocked is None,
-            "why_no_request": blocked,
+            "stage_index": FORWARD.index(measure.stage) if measure.stage in FORWARD else None,
+            "next": view.next,
+            "can_request": view.can_request,
+            "why_no_request": view.why_no_request,
             "where": CRITERION_WHERE,
-            "closing": closing,
-            "sign_off_needs": gates.sign_off_needs(s, node, measure) if closing else [],
-            "is_controller": page.actor.person_id == node.controller_id,
+            "closing": view.closing,
+            "sign_off_needs": view.sign_off_needs,
+            "is_controller": view.is_controller,
             "g": grid_context(page, measure_id),
-            "can_edit_case": node.archived_at is None
-            and measure.stage not in ("closed", "cancelled")
-            and can(s, page.actor, "node.edit", node),
-            "can_edit_milestones": node.archived_at is None
-            and measure.stage not in ("closed", "cancelled")
-            and can(s, page.actor, "milestone.edit", node),
-            "today": today_of(s),
-            "milestones": milestones,
-            "links": links,
-            "impacts": [
-                {
-                    "service": name,
-                    "revenue": revenue,
-                    "owner": people.get(owner, "?"),
-                    "acknowledged": imp.acknowledged_at,
-                }
-                for imp, name, revenue, owner in impacts
-            ],
-            "events": list(reversed(events)),
-            "people": people,
-            "error": error,
+            "can_edit_case": view.can_edit_case,
+            "can_edit_milestones": view.can_edit_milestones,
+            "today": view.today,
+            "milestones": view.milestones,
+            "links": view.links,
+            "impacts": view.impacts,
+            "events": view.events,
+            "people": view.people,
+            "form": form,
         },
         status,
     )
@@ -139,46 +72,39 @@ def measure_page(request: Request, measure_id: int, page: PageDep) -> Response:
 
 
 @router.post("/measures/{measure_id}/gate-requests")
-def request_gate(
-    request: Request,
-    measure_id: int,
-    page: FormPageDep,
-    to_stage: Annotated[str, Form()],
-    reason: Annotated[str, Form()] = "",
-) -> Response:
-    return submit(
-        page,
-        lambda: gates.request_move(
-            page.session, actor=page.actor, measure_id=measure_id, to_stage=to_stage, reason=reason or None
-        ),
+def request_gate(request: Request, measure_id: int, page: FormPageDep, typed: TypedForm) -> Response:
+    def act(body: MoveRequestIn) -> object:
+        return gates.request_move(page.session, actor=page.actor, measure_id=measure_id, **body.model_dump())
+
+    return submit_form(
+        page.session,
+        form="gate-request",
+        values=typed,
+        schema=MoveRequestIn,
+        act=act,
         then=f"/measures/{measure_id}",
-        failure=lambda exc: workspace(request, page, measure_id, error=problem_text(exc), status=exc.status),
+        redraw=lambda state, status: workspace(request, page, measure_id, state, status),
     )
 
 
 def sign_off_page(
-    request: Request, page: Page, measure_id: int, *, error: str | None = None, status: int = 200
+    request: Request, page: Page, measure_id: int, form: FormState = NO_FORM, status: int = 200
 ) -> Response:
-    s = page.session
-    node, measure = get_measure(s, measure_id)
-    require(s, page.actor, "node.view", node)
-    values = measure_values(s, measure_id)
-    recurring = {series: values.get(series, {}).get("recurring") for series in ("baseline", "forecast", "actual")}
-    periods = sorted({p for v in recurring.values() if v for p in v["periods"]})
-    is_controller = page.actor.person_id == node.controller_id
+    view = service.sign_off_page(page.session, actor=page.actor, measure_id=measure_id)
     return render(
         request,
         page,
         "portfolio/sign_off.html",
         {
-            "node": node,
-            "measure": measure,
-            "recurring": recurring,
-            "periods": periods,
-            "is_controller": is_controller,
-            "needs": gates.sign_off_needs(s, node, measure),
-            "controller": _names(page, {node.controller_id}).get(node.controller_id or 0, "—"),
-            "error": error,
+            "view": view,
+            "node": view.node,
+            "measure": view.measure,
+            "recurring": view.recurring,
+            "periods": view.periods,
+            "is_controller": view.is_controller,
+            "needs": view.needs,
+            "controller": view.controller,
+            "form": form,
         },
         status,
     )
@@ -190,26 +116,22 @@ def sign_off_form(request: Request, measure_id: int, page: PageDep) -> Response:
 
 
 @router.post("/measures/{measure_id}/sign-off")
-def sign_off(
-    request: Request,
-    measure_id: int,
-    page: FormPageDep,
-    verified_value: Annotated[str, Form()] = "",
-    evidence_ref: Annotated[str, Form()] = "",
-    confirm_actuals: Annotated[str, Form()] = "",
-    comment: Annotated[str, Form()] = "",
-) -> Response:
-    return submit(
-        page,
-        lambda: gates.sign_off(
-            page.session,
-            actor=page.actor,
-            measure_id=measure_id,
-            verified_value=parse_amount(verified_value, "The verified value"),
-            evidence_ref=evidence_ref,
-            confirm_actuals=confirm_actuals == "yes",
-            comment=comment or None,
-        ),
+def sign_off(request: Request, measure_id: int, page: FormPageDep, typed: TypedForm) -> Response:
+    # The verified value is typed in major units (the API reads minor units); the box confirms or it is not ticked.
+    typed = {**typed, "confirm_actuals": "true" if typed.get("confirm_actuals") else "false"}
+
+    def act(body: SignOffIn) -> object:
+        fields = body.model_dump()
+        version = fields.pop("values_version")
+        return gates.sign_off(page.session, actor=page.actor, measure_id=measure_id, version=version, **fields)
+
+    return submit_typed_form(
+        page.session,
+        form="sign-off",
+        values=typed,
+        read=lambda values: in_minor_units(values, "verified_value"),
+        schema=SignOffIn,
+        act=act,
         then=f"/measures/{measure_id}",
-        failure=lambda exc: sign_off_page(request, page, measure_id, error=exc.detail, status=exc.status),
+        redraw=lambda state, status: sign_off_page(request, page, measure_id, state, status),
     )

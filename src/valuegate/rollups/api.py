@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from valuegate.auth.policy import require
 from valuegate.deps import ActorDep, SessionDep, api_router
 from valuegate.errors import InvalidInput
 from valuegate.finance import rules as fin
@@ -12,7 +11,7 @@ from valuegate.finance.schemas import ValueKind
 from valuegate.portfolio.schemas import ImplementationStatus, Stage, ValueStatus
 from valuegate.rollups import queries
 from valuegate.rollups.schemas import Bridge, Periods, Pipeline, PipelineThen, StatusCell
-from valuegate.rollups.scope import resolve_scope
+from valuegate.rollups.scope import resolve_scope, scope_path
 
 router = api_router("roll-ups")
 
@@ -81,11 +80,7 @@ def periods(
 
 @router.get("/rollups/bridge")
 def bridge(actor: ActorDep, session: SessionDep, start: datetime, end: datetime, node_id: int | None = None) -> Bridge:
-    path = None
-    if node_id is not None:
-        _scope_, path = resolve_scope(session, actor, node_id, None)
-    elif not actor.reads_all:
-        require(session, actor, "audit.read", None, what="the whole portfolio")
+    path = scope_path(session, actor, node_id)
     try:
         return Bridge.model_validate(queries.bridge(session, _aware(start, "start"), _aware(end, "end"), path))
     except ValueError as exc:

@@ -25,3 +25,13 @@ def resolve_scope(
     if not actor.reads_all:
         require(session, actor, "audit.read", None, what="org-unit roll-ups")
     return f"o:{ou.id}", None
+
+
+def scope_path(session: Session, actor: Actor, node_id: int | None) -> str | None:
+    """The path of the node a report is scoped to, or None for the whole portfolio, which only those who read all
+    of it (or the audit trail) may ask for."""
+    if node_id is not None:
+        return resolve_scope(session, actor, node_id, None)[1]
+    if not actor.reads_all:
+        require(session, actor, "audit.read", None, what="the whole portfolio")
+    return None

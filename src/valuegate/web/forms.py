@@ -199,3 +199,44 @@ def submit_form(
             raise
         return redraw(FormState.refused(form, values, exc), exc.status)
     return RedirectResponse(then(result) if callable(then) else then, status_code=303)
+
+
+def in_minor_units(values: Mapping[str, str], *names: str) -> dict[str, str]:
+    """What was typed, with each amount ``names`` (typed in major units, '12,500' or '-3000.50') given as the whole
+    minor units (cents) the API's schema reads; an amount that makes no sense is refused beside its field."""
+    read = dict(values)
+    problems = []
+    for name in names:
+        try:
+            amount = parse_money(values.get(name, ""))
+        except ValueError as exc:
+            problems.append({"at": name, "problem": str(exc)})
+            continue
+        read[name] = "" if amount is None else str(amount)
+    if problems:
+        raise InvalidInput("Some fields need another look.", errors=problems)
+    return read
+
+
+def submit_typed_form(
+    session: Session,
+    *,
+    form: str,
+    values: Mapping[str, str],
+    read: Callable[[Mapping[str, str]], Mapping[str, str]],
+    schema: type[M],
+    act: Callable[[M], Any],
+    then: str | Callable[[Any], str],
+    redraw: Callable[[FormState, int], Response],
+) -> Response:
+    """``submit_form`` for a form a person types otherwise than the schema reads it (amounts in major units):
+    ``read`` turns what was typed into what the schema reads, and a refusal shows again what was typed."""
+
+    def as_typed(state: FormState, status: int) -> Response:
+        return redraw(FormState(state.name, dict(values), state.errors, state.message), status)
+
+    try:
+        converted = read(values)
+    except DomainError as exc:
+        return redraw(FormState.refused(form, values, exc), exc.status)
+    return submit_form(session, form=form, values=converted, schema=schema, act=act, then=then, redraw=as_typed)

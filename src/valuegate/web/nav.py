@@ -11,11 +11,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
-
-from valuegate.auth.policy import ancestor_ids
 from valuegate.auth.rules import ADMIN_SECTIONS
 from valuegate.portfolio.models import Node
+from valuegate.portfolio.service import ancestors
 
 if TYPE_CHECKING:
     from valuegate.web.pages import Page
@@ -78,9 +76,7 @@ def trail(
     levels, a label or a (label, address) pair. The last level is where the person is and is never a link."""
     crumbs = [Link(label, href) for label, href in before or []]
     if node is not None:
-        ids = ancestor_ids(node.path)
-        found = {n.id: n for n in page.session.scalars(select(Node).where(Node.id.in_(ids)))}
-        for level in (found[i] for i in ids if i in found):
+        for level in ancestors(page.session, node):
             crumbs.append(Link(level.name, node_href(level) if page.may("node.view", level) else None))
     for item in tail:
         crumbs.append(Link(item) if isinstance(item, str) else Link(item[0], item[1]))
