@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -10,7 +9,7 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import Depends, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from valuegate.auth.models import Person, WebSession
@@ -150,24 +149,6 @@ def render_error(request: Request, template: str, context: dict[str, Any], statu
         found = web_session_for(session, cookie)
         page = Page(actor_for(found[1]), found[1], found[0], session) if found else None
         return render(request, page, template, context, status)
-
-
-def submit(
-    page: Page,
-    action: Callable[[], Any],
-    *,
-    then: str | Callable[[Any], str],
-    failure: Callable[[DomainError], Response],
-) -> Response:
-    """Run a form's action: on success go to ``then`` (a path, or made from the action's result) with a 303, so
-    a reload does not post again; when the domain refuses, undo everything and show the form again with the
-    reason (``failure``)."""
-    try:
-        result = action()
-    except DomainError as exc:
-        page.session.rollback()
-        return failure(exc)
-    return RedirectResponse(then(result) if callable(then) else then, status_code=303)
 
 
 def problem_text(exc: DomainError) -> str:
