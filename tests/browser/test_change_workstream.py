@@ -142,7 +142,7 @@ def test_the_adoption_dashboard(page, live) -> None:  # type: ignore[no-untyped-
     form = page.get_by_role("region", name="Define a success metric")
     target = form.get_by_label("Target (e.g. 60 % or 0.6)")
     assert target.get_attribute("aria-invalid") == "true", "the field at fault is marked"
-    assert "valid number" in form.locator("#metric-target-error").inner_text(), "its problem beside it"
+    assert "must be a number" in form.locator("#metric-target-error").inner_text(), "its problem beside it"
     assert target.input_value() == "sixty", "what was typed is kept"
     assert form.get_by_label("Name").input_value() == "Searches per employee"
     form.get_by_label("Target (e.g. 60 % or 0.6)").fill("40 %")

@@ -55,5 +55,5 @@ def test_someone_without_access_gets_a_clear_refusal(page, live) -> None:  # typ
     mid = _defined_measure_of(live, "owner", free=False)
     sign_in(page, "svcowner")
     response = page.goto(f"/measures/{mid}")
-    assert response is not None and response.status == 403
-    assert "may not" in page.get_by_role("alert").inner_text()
+    assert response is not None and response.status == 404  # not theirs to see: as if it were not there
+    assert "There is no measure" in page.get_by_role("alert").inner_text()

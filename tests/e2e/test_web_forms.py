@@ -273,7 +273,7 @@ def test_administration_forms_refuse_what_a_person_gets_wrong(web) -> None:  # t
     _refused(w, pmo, "/admin/delegations/987654/end", {}, 404, "no delegation")
 
     grant = f"/portfolio/{w.ids['project']}/grants"
-    _refused(w, pmo, grant, {"person_id": str(w.ids["viewer"]), "role": "emperor"}, 422, "Unknown node role")
+    _refused(w, pmo, grant, {"person_id": str(w.ids["viewer"]), "role": "emperor"}, 422, "must be one of")
     html = _refused(w, pmo, grant, {"person_id": "", "role": "reader"}, 422, "is required")
     _beside(html, "grant", "person_id", "is required")
     html = _refused(w, pmo, grant, {"person_id": "someone", "role": "reader"}, 422, "whole number")
