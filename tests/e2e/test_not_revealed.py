@@ -16,6 +16,7 @@ from tests.integration.test_change import PROFILE
 from valuegate.app import create_app
 from valuegate.change import service as change
 from valuegate.config import load_settings
+from valuegate.feeds import service as feeds
 from valuegate.finance import service as finance
 from valuegate.gates import service as gates
 from valuegate.milestones import service as milestones
@@ -38,6 +39,15 @@ def _probes(w: World) -> list[tuple[Probe, int]]:
     )
     stale = {"version": 999}
     ms = milestones.add_milestone(w.s, actor=w["owner"], measure_id=secret, name="Secret go-live", due_on=TODAY)
+    feed = feeds.register_feed(
+        w.s,
+        actor=w["pmo"],
+        node_id=w.ids["project"],
+        name="Secret ledger",
+        channel="manual",
+        due_business_day=5,
+        contract=[{"name": "Account", "type": "string"}],
+    )
     sh = change.add_stakeholder(w.s, actor=w["pmo"], node_id=w.ids["project"], person_id=w.ids["viewer"], **PROFILE)
     return [
         (("GET", "/api/measures/{id}", None), secret),
@@ -54,6 +64,9 @@ def _probes(w: World) -> list[tuple[Probe, int]]:
         (("GET", "/api/nodes/{id}/stakeholders", None), w.ids["project"]),
         (("PATCH", "/api/milestones/{id}", {**stale, "changes": {"name": "x"}}), ms.id),
         (("DELETE", "/api/milestones/{id}", None), ms.id),
+        (("PATCH", "/api/feeds/{id}", {**stale, "changes": {"description": "x"}}), feed.id),
+        (("POST", "/api/feeds/{id}/change-notices", {"period": "2026-06", "note": "x"}), feed.id),
+        (("GET", "/api/feeds/{id}/mapping-rules", None), feed.id),
         (("PATCH", "/api/stakeholders/{id}", {**stale, "changes": {"interest": 3}}), sh.id),
         (("GET", "/api/nodes/{id}/health", None), w.ids["project"]),
     ]

@@ -24,14 +24,14 @@ from valuegate.adoption.models import (
 from valuegate.adoption.rules import Activity
 from valuegate.audit import service as audit
 from valuegate.auth.models import Person
-from valuegate.auth.policy import Actor, can
+from valuegate.auth.policy import Actor, can, load_on_node
 from valuegate.auth.service import people_choices
 from valuegate.change import service as change_service
 from valuegate.change.models import AudienceGroup
 from valuegate.change.service import workstream_node
 from valuegate.context import today_of
 from valuegate.db import WRITE
-from valuegate.errors import InvalidInput, NotFound, check_editable, check_version
+from valuegate.errors import InvalidInput, check_editable, check_version
 from valuegate.portfolio.models import Node
 from valuegate.uow import use_case
 
@@ -129,7 +129,7 @@ def define_metric(session: Session, *, actor: Actor, node_id: int, **values: Any
 def update_metric(
     session: Session, *, actor: Actor, metric_id: int, version: int | None, changes: dict[str, Any]
 ) -> SuccessMetric:
-    metric = _metric(session, metric_id)
+    metric = _metric(session, metric_id, actor)
     node = workstream_node(session, actor, metric.node_id, "change.manage")
     check_version("The metric", metric.version, version)
     check_editable(changes, FIELDS)
@@ -149,7 +149,7 @@ def record_reading(
     note: str | None = None,
 ) -> MetricReading:
     """A value measured outside Valuegate (a survey, an attestation)."""
-    metric = _metric(session, metric_id)
+    metric = _metric(session, metric_id, actor)
     workstream_node(session, actor, metric.node_id, "change.manage")
     if metric.kind not in rules.EVENT_FREE:
         raise InvalidInput("This metric is computed from usage events; readings are for metrics measured elsewhere.")
@@ -163,11 +163,9 @@ def record_reading(
     return reading
 
 
-def _metric(session: Session, metric_id: int) -> SuccessMetric:
-    metric = session.get(SuccessMetric, metric_id)
-    if metric is None:
-        raise NotFound(f"There is no success metric with id {metric_id}.")
-    return metric
+def _metric(session: Session, metric_id: int, actor: Actor) -> SuccessMetric:
+    """The success metric, not found unless the actor may see its workstream (as for no such id)."""
+    return load_on_node(session, actor, SuccessMetric, metric_id, "success metric")
 
 
 # --- computing --------------------------------------------------------------------------------------------------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
@@ -163,6 +165,17 @@ def load_on_node(
     if node is None or not allowed("node.view", roles_on(session, actor, node)):
         raise NotFound(not_found_text(what, ident))
     return row  # type: ignore[return-value]
+
+
+@contextmanager
+def addressed_as(what: str, ident: object) -> Iterator[None]:
+    """Checks inside run for an object addressed as ``what`` ``ident`` (a submission, a mapping rule) that lives on
+    another's node: a not-found there is this object not found, in the same words as for an id that does not exist
+    (so the node's kind and id are not told)."""
+    try:
+        yield
+    except NotFound:
+        raise NotFound(not_found_text(what, ident)) from None
 
 
 def check_visible(session: Session, actor: Actor, node: Node, what: str, ident: object) -> set[str]:

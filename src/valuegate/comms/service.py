@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from valuegate.audit import service as audit
 from valuegate.auth.models import Person
-from valuegate.auth.policy import Actor, can
+from valuegate.auth.policy import Actor, can, load_on_node
 from valuegate.auth.service import people_choices
 from valuegate.change import service as change_service
 from valuegate.change.models import AudienceGroup
@@ -23,7 +23,7 @@ from valuegate.comms import rules
 from valuegate.comms.ics import calendar_file
 from valuegate.comms.models import CommunicationItem, CommunicationSent
 from valuegate.context import today_of
-from valuegate.errors import Conflict, InvalidInput, NotFound, check_editable, check_version
+from valuegate.errors import Conflict, InvalidInput, check_editable, check_version
 from valuegate.portfolio.models import Node
 from valuegate.uow import use_case
 
@@ -113,7 +113,7 @@ def plan_message(session: Session, *, actor: Actor, node_id: int, **values: Any)
 def update_message(
     session: Session, *, actor: Actor, item_id: int, version: int | None, changes: dict[str, Any]
 ) -> CommunicationItem:
-    item = _item(session, item_id)
+    item = _item(session, item_id, actor)
     node = workstream_node(session, actor, item.node_id, "change.manage")
     check_version("The communication", item.version, version)
     check_editable(changes, FIELDS)
@@ -133,7 +133,7 @@ def record_sent(
     note: str | None = None,
 ) -> CommunicationSent:
     """Mark one planned occurrence as sent (on its date or later)."""
-    item = _item(session, item_id)
+    item = _item(session, item_id, actor)
     workstream_node(session, actor, item.node_id, "change.manage")
     today = today_of(session)
     sent = sent_on or today
@@ -166,11 +166,9 @@ def record_sent(
     return row
 
 
-def _item(session: Session, item_id: int) -> CommunicationItem:
-    item = session.get(CommunicationItem, item_id)
-    if item is None:
-        raise NotFound(f"There is no communication with id {item_id}.")
-    return item
+def _item(session: Session, item_id: int, actor: Actor) -> CommunicationItem:
+    """The communication, not found unless the actor may see its workstream (as for no such id)."""
+    return load_on_node(session, actor, CommunicationItem, item_id, "communication")
 
 
 # --- reading ----------------------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from valuegate.audit import service as audit
 from valuegate.auth.models import Person
-from valuegate.auth.policy import Actor, load_on_node
+from valuegate.auth.policy import Actor, addressed_as, load_on_node
 from valuegate.change.service import check_person, workstream_node
 from valuegate.db import utcnow
 from valuegate.errors import (
@@ -40,11 +40,9 @@ RULE_STATUSES = ("active", "retired")
 PROPOSAL_STATUSES = ("proposed", "confirmed", "corrected", "dismissed", "superseded")
 
 
-def _feed(session: Session, feed_id: int) -> DataFeed:
-    feed = session.get(DataFeed, feed_id)
-    if feed is None:
-        raise NotFound(f"There is no data feed with id {feed_id}.")
-    return feed
+def _feed(session: Session, feed_id: int, actor: Actor) -> DataFeed:
+    """The feed, not found unless the actor may see its workstream (the same answer as for no such id)."""
+    return load_on_node(session, actor, DataFeed, feed_id, "data feed")
 
 
 def _active_rules(session: Session, feed_id: int) -> list[MappingRule]:
@@ -90,7 +88,7 @@ def add_rule(
     owner_id: int | None = None,
     rationale: str | None = None,
 ) -> MappingRule:
-    feed = _feed(session, feed_id)
+    feed = _feed(session, feed_id, actor)
     node = workstream_node(session, actor, feed.node_id, "change.manage")
     if not feed.amount_column:
         raise RuleViolation(f"{feed.name!r} has no amount column, so nothing can be mapped from it.")
@@ -146,7 +144,8 @@ def update_rule(
     rule = session.get(MappingRule, rule_id)
     if rule is None:
         raise NotFound(f"There is no mapping rule with id {rule_id}.")
-    feed = _feed(session, rule.feed_id)
+    with addressed_as("mapping rule", rule_id):
+        feed = _feed(session, rule.feed_id, actor)
     workstream_node(session, actor, feed.node_id, "change.manage")
     check_version("The mapping rule", rule.version, version)
     check_editable(changes, RULE_EDITABLE)
@@ -187,7 +186,7 @@ def rule_view(r: MappingRule, measure: str | None, owner: str | None, allocated:
 
 def rules_of(session: Session, *, actor: Actor, feed_id: int) -> dict[str, Any]:
     """The feed's rules, what each allocated in the latest accepted file, and that file's unallocated amounts."""
-    feed = _feed(session, feed_id)
+    feed = _feed(session, feed_id, actor)
     workstream_node(session, actor, feed.node_id, "node.view")
     return ledger_rules(session, [feed.id])[feed.id]
 

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from valuegate.audit import service as audit
-from valuegate.auth.policy import Actor, require
+from valuegate.auth.policy import Actor, addressed_as, load_on_node, require
 from valuegate.change.service import check_person, workstream_node
 from valuegate.context import today_of
 from valuegate.errors import (
@@ -142,7 +142,11 @@ def _period(text: str) -> str:
     return f"{year:04d}-{month:02d}"
 
 
-def get_feed(session: Session, feed_id: int) -> DataFeed:
+def get_feed(session: Session, feed_id: int, *, actor: Actor | None = None) -> DataFeed:
+    """The feed; with ``actor``, not found unless they may see its workstream or own the feed (the same answer as
+    for an id that does not exist)."""
+    if actor is not None:
+        return load_on_node(session, actor, DataFeed, feed_id, "data feed", person_attr="owner_id")
     feed = session.get(DataFeed, feed_id)
     if feed is None:
         raise NotFound(f"There is no data feed with id {feed_id}.")
@@ -169,7 +173,7 @@ def update_feed(
 ) -> DataFeed:
     """Hand a feed to another owner, or change its channel, due day or description. The contract changes by a
     new feed (or a change notice), so earlier reports keep meaning what they said."""
-    feed = get_feed(session, feed_id)
+    feed = get_feed(session, feed_id, actor=actor)
     workstream_node(session, actor, feed.node_id, "change.manage")
     check_version("The feed", feed.version, version)
     check_editable(changes, FEED_EDITABLE)
@@ -220,7 +224,7 @@ def submit(
 ) -> FeedSubmission:
     """Check a file for a period and keep the outcome. A file that cannot be read is kept as a rejected
     submission with the reason; nothing of its content is stored either way."""
-    feed = get_feed(session, feed_id)
+    feed = get_feed(session, feed_id, actor=actor)
     _owner_or_lead(session, actor, feed, "submit")
     if channel not in SUBMISSION_CHANNELS:
         raise InvalidInput(f"Unknown channel {channel!r}.")
@@ -302,7 +306,7 @@ def submit(
 def announce_change(session: Session, *, actor: Actor, feed_id: int, period: str, note: str) -> ChangeNotice:
     """The owner says, before sending it, that the period's file changes shape: the change is then governance,
     not drift (the health monitor's data-governance detector reads it)."""
-    feed = get_feed(session, feed_id)
+    feed = get_feed(session, feed_id, actor=actor)
     _owner_or_lead(session, actor, feed, "announce changes to")
     month = _period(period)
     if not note.strip():
@@ -339,7 +343,8 @@ def get_submission(session: Session, *, actor: Actor, submission_id: int) -> dic
     s = session.get(FeedSubmission, submission_id)
     if s is None:
         raise NotFound(f"There is no submission with id {submission_id}.")
-    feed = get_feed(session, s.feed_id)
+    with addressed_as("submission", submission_id):
+        feed = get_feed(session, s.feed_id, actor=actor)
     if actor.person_id != feed.owner_id:
         workstream_node(session, actor, feed.node_id, "node.view")
     return submission_view(s)
